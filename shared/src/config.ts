@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+/** Parses a comma-separated `domain=origin` list into a map, e.g. `a.test=http://127.0.0.1:4100`. */
+const storeOrigins = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const map = new Map<string, string>();
+    for (const pair of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [domain, origin] = pair.split("=");
+      const parsed = origin ? URL.parse(origin) : null;
+      if (!domain || !parsed) {
+        ctx.addIssue({ code: "custom", message: `bad STORE_ORIGINS entry "${pair}"` });
+        continue;
+      }
+      map.set(domain.toLowerCase(), parsed.origin);
+    }
+    return map;
+  });
+
+const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Settings every service reads. Each has a default that works on one machine. */
+export const baseConfigSchema = z.object({
+  DATA_DIR: z.string().default("./data"),
+  /** libSQL URL: `file:` for the embedded database, `http(s)://` or `libsql://` for a server. */
+  DATABASE_URL: z.string().optional(),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  /** Every subject and stream name starts with this, so several installs can share a cluster. */
+  NATS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .default("shopsniffer"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  STORE_ORIGINS: storeOrigins,
+  STORE_FETCH_TIMEOUT_MS: millis(20_000),
+  STAGE_ACK_WAIT_MS: millis(60_000),
+  STAGE_MAX_DELIVER: z.coerce.number().int().min(1).max(20).default(5),
+  STAGE_BACKOFF_MS: z
+    .string()
+    .default("1000,5000,15000,30000")
+    .transform((s) => s.split(",").map((n) => Number(n.trim())))
+    .pipe(z.array(z.number().int().nonnegative()).min(1)),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema> & {
+  DATABASE_URL: string;
+  PUBLIC_URL: string;
+};
+
+/**
+ * Parses `env` with `schema`, fills the derived defaults, and exits the process listing every
+ * problem when the environment is invalid. Call it from a service's `main.ts`, never at import.
+ */
+export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> & BaseConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      console.error(`config: ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+    }
+    process.exit(2);
+  }
+  return withDerivedDefaults(result.data as z.infer<S> & z.infer<typeof baseConfigSchema>);
+}
+
+function withDerivedDefaults<T extends z.infer<typeof baseConfigSchema>>(
+  config: T,
+): T & BaseConfig {
+  return {
+    ...config,
+    DATABASE_URL: config.DATABASE_URL ?? `file:${config.DATA_DIR}/shopsniffer.db`,
+    PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ""),
+  };
+}

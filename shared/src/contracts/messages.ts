@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { stageSchema, stepSchema } from "./stages.ts";
+
+/** Work item on `<prefix>.pipeline.<stage>`: run `stage` for job `jobId`. */
+export const stageMessageSchema = z.object({
+  jobId: z.uuid(),
+  stage: stageSchema,
+});
+export type StageMessage = z.infer<typeof stageMessageSchema>;
+
+export const jobStatusSchema = z.enum(["pending", "processing", "completed", "errored"]);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const stepStatusSchema = z.enum(["running", "completed", "skipped", "errored"]);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+const counts = {
+  product_count: z.number().int().nonnegative(),
+  collection_count: z.number().int().nonnegative(),
+  page_count: z.number().int().nonnegative(),
+};
+
+/**
+ * Events on `<prefix>.progress.<jobId>`. The gateway forwards them to WebSocket clients as they
+ * are; the first four fields of each are the reference's WebSocket message shapes.
+ */
+export const progressEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("status"),
+    status: jobStatusSchema,
+    step: stepSchema,
+    /** Overall job progress, 0..1. */
+    progress: z.number().min(0).max(1),
+    job_id: z.uuid(),
+    ...counts,
+    at: z.string(),
+  }),
+  z.object({
+    type: z.literal("step"),
+    step: stepSchema,
+    completed: z.boolean(),
+    job_id: z.uuid(),
+    status: stepStatusSchema,
+    /** Why a step was skipped, or what it found, in a few words. */
+    reason: z.string().optional(),
+    at: z.string(),
+  }),
+  z.object({
+    type: z.literal("complete"),
+    job_id: z.uuid(),
+    report_url: z.string(),
+    at: z.string(),
+  }),
+  z.object({
+    type: z.literal("error"),
+    job_id: z.uuid(),
+    step: stepSchema,
+    error: z.string(),
+    code: z.string(),
+    attempts: z.number().int().positive(),
+    at: z.string(),
+  }),
+]);
+export type ProgressEvent = z.infer<typeof progressEventSchema>;

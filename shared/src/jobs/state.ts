@@ -1,0 +1,108 @@
+import { eq, sql } from "drizzle-orm";
+import type { StepStatus } from "../contracts/messages.ts";
+import type { Step } from "../contracts/stages.ts";
+import type { Db } from "../db/client.ts";
+import { collections, jobSteps, jobs, pages, products } from "../db/schema.ts";
+import type { FailureRecord } from "../errors.ts";
+import { isoNow } from "../time.ts";
+
+export type JobRow = typeof jobs.$inferSelect;
+
+export async function getJob(handle: Db, jobId: string): Promise<JobRow | undefined> {
+  return handle.db.query.jobs.findFirst({ where: eq(jobs.id, jobId) });
+}
+
+/** Marks `step` running for attempt `attempt` and moves the job to `processing`. */
+export async function startStep(handle: Db, jobId: string, step: Step, attempt: number) {
+  const now = isoNow();
+  await handle.write(async (db) => {
+    await db
+      .insert(jobSteps)
+      .values({ jobId, step, status: "running", attempts: attempt, startedAt: now })
+      .onConflictDoUpdate({
+        target: [jobSteps.jobId, jobSteps.step],
+        set: { status: "running", attempts: attempt, startedAt: now, finishedAt: null },
+      });
+    await db
+      .update(jobs)
+      .set({ status: "processing", currentStep: step, updatedAt: now })
+      .where(eq(jobs.id, jobId));
+  });
+}
+
+/** Records how a step ended, with a few facts about what it did. */
+export async function finishStep(
+  handle: Db,
+  jobId: string,
+  step: Step,
+  status: Exclude<StepStatus, "running" | "errored">,
+  detail: Record<string, unknown> = {},
+) {
+  const now = isoNow();
+  await handle.write((db) =>
+    db
+      .update(jobSteps)
+      .set({
+        status,
+        finishedAt: now,
+        detail,
+        durationMs: sql`CAST((julianday(${now}) - julianday(${jobSteps.startedAt})) * 86400000 AS INTEGER)`,
+      })
+      .where(sql`${jobSteps.jobId} = ${jobId} AND ${jobSteps.step} = ${step}`),
+  );
+}
+
+/** Marks the job `errored` at `step`; the job and everything indexed so far stay stored. */
+export async function failJob(
+  handle: Db,
+  jobId: string,
+  step: Step,
+  failure: FailureRecord,
+  attempts: number,
+) {
+  const now = isoNow();
+  await handle.write(async (db) => {
+    await db
+      .update(jobSteps)
+      .set({ status: "errored", finishedAt: now, error: failure.message, attempts })
+      .where(sql`${jobSteps.jobId} = ${jobId} AND ${jobSteps.step} = ${step}`);
+    await db
+      .update(jobs)
+      .set({
+        status: "errored",
+        updatedAt: now,
+        errorStep: step,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+        errorAttempts: attempts,
+      })
+      .where(eq(jobs.id, jobId));
+  });
+}
+
+/** Recounts indexed items from their rows, so a rerun never double counts. */
+export async function refreshCounts(handle: Db, jobId: string) {
+  const count = (table: typeof products | typeof collections | typeof pages) =>
+    sql<number>`(SELECT COUNT(*) FROM ${table} WHERE ${table.jobId} = ${jobId})`;
+  await handle.write((db) =>
+    db
+      .update(jobs)
+      .set({
+        productCount: count(products),
+        collectionCount: count(collections),
+        pageCount: count(pages),
+        updatedAt: isoNow(),
+      })
+      .where(eq(jobs.id, jobId)),
+  );
+}
+
+/** Stores overall progress (0..1) on the job row, for status polls and late joiners. */
+export async function saveProgress(handle: Db, jobId: string, step: Step, progress: number) {
+  await handle.write((db) =>
+    db
+      .update(jobs)
+      .set({ currentStep: step, progress: Math.round(progress * 1000), updatedAt: isoNow() })
+      .where(eq(jobs.id, jobId)),
+  );
+}

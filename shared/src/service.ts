@@ -1,0 +1,79 @@
+import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from "nats";
+import type { z } from "zod";
+import { type BaseConfig, baseConfigSchema, loadConfig } from "./config.ts";
+import { type NatsNames, natsNames } from "./contracts/subjects.ts";
+import { type Db, migrateDb, openDb } from "./db/client.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { ensureStreams } from "./nats/streams.ts";
+
+/** Everything a service process owns: its settings, logger, database and NATS handles. */
+export interface ServiceContext<C extends BaseConfig = BaseConfig> {
+  name: string;
+  config: C;
+  log: Logger;
+  db: Db;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  names: NatsNames;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a service: parses its config schema (exiting on bad settings), opens the database and
+ * applies migrations, connects to NATS and makes sure the streams exist.
+ */
+export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
+  name: string,
+  schema: S = baseConfigSchema as unknown as S,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ServiceContext<z.infer<S> & BaseConfig>> {
+  const config = loadConfig(schema, env);
+  const log = createLogger(name, config.LOG_LEVEL);
+  const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await migrateDb(db);
+  const nc = await connect({
+    servers: config.NATS_URL,
+    name: `shopsniffer-${name}`,
+    maxReconnectAttempts: -1,
+  });
+  const jsm = await nc.jetstreamManager();
+  const names = natsNames(config.NATS_PREFIX);
+  await ensureStreams(jsm, names);
+  log.info({ nats: config.NATS_URL, database: redactUrl(config.DATABASE_URL) }, "service ready");
+  return {
+    name,
+    config,
+    log,
+    db,
+    nc,
+    js: nc.jetstream(),
+    jsm,
+    names,
+    async close() {
+      await nc.drain().catch(() => undefined);
+      db.close();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed || parsed.protocol === "file:") return url;
+  parsed.password = "";
+  parsed.username = "";
+  return parsed.toString();
+}
+
+/** Runs `stop` once on SIGINT or SIGTERM, then exits. */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}

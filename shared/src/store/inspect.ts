@@ -1,0 +1,70 @@
+import { AppError } from "../errors.ts";
+import type { StoreFetcher } from "./fetch.ts";
+import { NOT_SHOPIFY_MESSAGE, PASSWORD_PROTECTED_MESSAGE } from "./messages.ts";
+
+const MAX_HTML_BYTES = 5 * 1024 * 1024;
+
+/** What the storefront's home page says about the store behind a domain. */
+export interface StoreInspection {
+  /** The host the redirect chain ended on: the store's primary domain. */
+  finalHost: string;
+  finalUrl: string;
+  status: number;
+  html: string;
+  headers: Headers;
+  /** Names of the Shopify signals found (headers, globals, asset hosts). */
+  signals: string[];
+  passwordProtected: boolean;
+}
+
+/** Fetches `https://<domain>/`, following redirects, and reads the Shopify signals. */
+export async function inspectStore(fetchStore: StoreFetcher, domain: string) {
+  const { response, url } = await fetchStore(`https://${domain}/`, {
+    headers: { accept: "text/html" },
+  });
+  const html = await readCapped(response);
+  const inspection: StoreInspection = {
+    finalHost: url.hostname,
+    finalUrl: url.toString(),
+    status: response.status,
+    html,
+    headers: response.headers,
+    signals: shopifySignals(response.headers, html),
+    passwordProtected: url.pathname.replace(/\/+$/, "") === "/password",
+  };
+  return inspection;
+}
+
+/** Throws the reference's error when the inspected site cannot be analysed. */
+export function assertAnalysable(inspection: StoreInspection): void {
+  if (inspection.passwordProtected) {
+    throw new AppError("password_protected", PASSWORD_PROTECTED_MESSAGE);
+  }
+  if (inspection.signals.length === 0 || inspection.status >= 400) {
+    throw new AppError("not_shopify", NOT_SHOPIFY_MESSAGE);
+  }
+}
+
+/**
+ * Signals that only a Shopify storefront sends. A page that merely mentions Shopify in its text
+ * matches none of them.
+ */
+export function shopifySignals(headers: Headers, html: string): string[] {
+  const signals: string[] = [];
+  if (headers.has("x-shopid")) signals.push("header:x-shopid");
+  if (headers.has("x-shopify-stage")) signals.push("header:x-shopify-stage");
+  if (/shopify/i.test(headers.get("powered-by") ?? "")) signals.push("header:powered-by");
+  if (/_shopify_[a-z]+=/.test(headers.get("set-cookie") ?? "")) signals.push("cookie:_shopify");
+  if (/Shopify\.shop\s*=\s*"[^"]+\.myshopify\.com"/.test(html)) signals.push("html:Shopify.shop");
+  if (/Shopify\.theme\s*=\s*\{/.test(html)) signals.push("html:Shopify.theme");
+  if (/["'(](?:https?:)?\/\/cdn\.shopify\.com\/s\/files\//.test(html)) {
+    signals.push("asset:cdn.shopify.com");
+  }
+  if (/["'(](?:https?:)?\/\/[^"'\s/]+\/cdn\/shop\//.test(html)) signals.push("asset:/cdn/shop/");
+  return signals;
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const body = await response.arrayBuffer();
+  return new TextDecoder().decode(body.slice(0, MAX_HTML_BYTES));
+}

@@ -1,0 +1,43 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestNats } from "./nats.ts";
+
+/** Repository root, for spawning services and finding `../shared` fixtures. */
+export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
+
+/** The real storefront captures shipped beside the repository, if present. */
+export const REAL_FIXTURES = join(REPO_ROOT, "..", "shared", "fixtures", "real");
+export const hasRealFixtures = existsSync(join(REAL_FIXTURES, "PROVENANCE.md"));
+if (!hasRealFixtures) {
+  console.warn(`real storefront fixtures not found at ${REAL_FIXTURES}; tests using them skip`);
+}
+
+/** A test's private world: its own NATS server, data directory and subject prefix. */
+export interface TestWorld {
+  env: Record<string, string>;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts NATS and makes a temp `DATA_DIR` with a fresh database file for one test file. */
+export async function createTestWorld(extra: Record<string, string> = {}): Promise<TestWorld> {
+  const nats = await startTestNats();
+  const dataDir = mkdtempSync(join(tmpdir(), "shopsniffer-data-"));
+  const env = {
+    NATS_URL: nats.url,
+    DATA_DIR: dataDir,
+    DATABASE_URL: `file:${join(dataDir, "test.db")}`,
+    LOG_LEVEL: "warn",
+    STAGE_BACKOFF_MS: "200,400,800",
+    ...extra,
+  };
+  return {
+    env,
+    dataDir,
+    async stop() {
+      await nats.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
