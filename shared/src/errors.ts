@@ -10,6 +10,7 @@ export const errorCodes = [
   "conflict",
   "payload_too_large",
   "upstream_failed",
+  "unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -47,6 +48,8 @@ export function httpStatus(code: ErrorCode): number {
       return 422;
     case "upstream_failed":
       return 502;
+    case "unavailable":
+      return 503;
     case "internal":
       return 500;
     default:

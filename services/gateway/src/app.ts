@@ -1,0 +1,80 @@
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import { AppError, httpStatus } from "@shopsniffer/shared/errors";
+import type { GatewayDeps } from "./deps.ts";
+import { downloadRoutes } from "./routes/downloads.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { progressSocketRoutes } from "./routes/progress-socket.ts";
+import { reportPageRoutes } from "./routes/report-page.ts";
+import { reportRoutes } from "./routes/reports.ts";
+
+/**
+ * The HTTP app: the API under `/api`, the OpenAPI document at `/api/openapi.json`, and the
+ * human report page at `/report/:id`. Every error leaves as `{ error, code }`.
+ */
+export function createApp(deps: GatewayDeps) {
+  const api = new Elysia({ prefix: "/api", normalize: false })
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/openapi.json",
+        documentation: {
+          info: {
+            title: "ShopSniffer API",
+            version: "0.1.0",
+            description: "Analyse public Shopify stores: jobs, progress, reports and exports.",
+          },
+        },
+      }),
+    )
+    .get("/health", () => ({ ok: true, nats: !deps.svc.nc.isClosed() }), {
+      detail: { summary: "Liveness of the gateway", tags: ["Meta"] },
+    })
+    .use(jobRoutes(deps))
+    .use(downloadRoutes(deps))
+    .use(reportRoutes(deps))
+    .use(progressSocketRoutes(deps));
+  // normalize: false turns unknown body fields into a 400 instead of dropping them silently.
+  return new Elysia({ normalize: false })
+    .error({ AppError })
+    .onError(({ code, error, set, request }) => {
+      const { status, body } = errorResponse(code, error);
+      if (status >= 500) deps.svc.log.error({ err: error, url: request.url }, "request failed");
+      set.status = status;
+      return body;
+    })
+    .use(api)
+    .use(reportPageRoutes(deps));
+}
+
+type ErrorReply = { status: number; body: { error: string; code: string } };
+
+function errorResponse(code: string | number, error: unknown): ErrorReply {
+  if (error instanceof AppError) {
+    return { status: httpStatus(error.code), body: { error: error.message, code: error.code } };
+  }
+  switch (code) {
+    case "VALIDATION":
+      return invalid(validationMessage(error));
+    case "PARSE":
+      return invalid("Malformed request body.");
+    case "NOT_FOUND":
+      return { status: 404, body: { error: "Not found", code: "not_found" } };
+    case "INVALID_COOKIE_SIGNATURE":
+      return { status: 401, body: { error: "Unauthorized", code: "unauthorized" } };
+    default:
+      return { status: 500, body: { error: "Internal server error", code: "internal" } };
+  }
+}
+
+function invalid(message: string): ErrorReply {
+  return { status: 400, body: { error: message, code: "invalid_input" } };
+}
+
+/** A one-line summary of a TypeBox validation failure, without echoing the input. */
+function validationMessage(error: unknown): string {
+  const first = (error as { all?: Array<{ path?: string; message?: string }> }).all?.[0];
+  if (!first) return "Invalid request.";
+  const field = first.path ? first.path.replace(/^\//, "").replace(/\//g, ".") : "body";
+  return `Invalid request: ${field || "body"}: ${first.message ?? "invalid value"}`;
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { type BaseConfig, baseConfigSchema } from "@shopsniffer/shared/config";
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+
+/** Gateway settings on top of the shared ones. */
+export const gatewayConfigSchema = baseConfigSchema.extend({
+  /** Largest accepted request body; larger ones get 413. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  /** Check that a domain is a reachable, public Shopify store before accepting a job. */
+  STORE_CHECK_ON_CREATE: flag(true),
+  HOSTNAME: z.string().default("0.0.0.0"),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & BaseConfig;

@@ -1,0 +1,22 @@
+import { bootService, onShutdown } from "@shopsniffer/shared/service";
+import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { createApp } from "./app.ts";
+import { gatewayConfigSchema } from "./config.ts";
+import { storeChecker } from "./store-check.ts";
+
+const svc = await bootService("gateway", gatewayConfigSchema);
+const fetchStore = createStoreFetcher({
+  origins: svc.config.STORE_ORIGINS,
+  timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
+});
+const checkStore = svc.config.STORE_CHECK_ON_CREATE ? storeChecker(fetchStore) : async () => {};
+const app = createApp({ svc, fetchStore, checkStore }).listen({
+  hostname: svc.config.HOSTNAME,
+  port: svc.config.PORT,
+});
+svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
+
+onShutdown(async () => {
+  await app.stop();
+  await svc.close();
+});

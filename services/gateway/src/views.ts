@@ -1,0 +1,57 @@
+import type { JobRow } from "@shopsniffer/shared/jobs/state";
+
+/** The job as `POST /api/jobs` and retry answer it. */
+export function createdJobView(job: JobRow) {
+  return {
+    id: job.id,
+    domain: job.domain,
+    slug: job.slug,
+    status: job.status,
+    created_at: job.createdAt,
+    user_id: job.userId,
+  };
+}
+
+/** The lightweight polling shape of `GET /api/jobs/:id/status`. */
+export function statusView(job: JobRow) {
+  return {
+    id: job.id,
+    status: job.status,
+    domain: job.domain,
+    product_count: job.productCount,
+    collection_count: job.collectionCount,
+    page_count: job.pageCount,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    step: job.currentStep,
+    progress: job.progress / 1000,
+  };
+}
+
+/** The full job of `GET /api/jobs?id=` and `GET /api/jobs/:id`. */
+export function jobView(job: JobRow) {
+  return {
+    ...createdJobView(job),
+    updated_at: job.updatedAt,
+    completed_at: job.completedAt,
+    product_count: job.productCount,
+    collection_count: job.collectionCount,
+    page_count: job.pageCount,
+    step: job.currentStep,
+    progress: job.progress / 1000,
+    webhook_url: job.webhookUrl,
+    retry_of: job.retryOf,
+    shop_meta: job.shopMeta ?? null,
+    insights: job.insights ?? null,
+    downloads: job.status === "completed" ? (job.downloads ?? null) : null,
+    error:
+      job.status === "errored"
+        ? {
+            step: job.errorStep,
+            code: job.errorCode,
+            message: job.errorMessage,
+            attempts: job.errorAttempts,
+          }
+        : null,
+  };
+}
