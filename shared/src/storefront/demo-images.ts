@@ -18,7 +18,12 @@ export interface ImagePlan {
   versionSeconds: number;
 }
 
-function makeImage(rng: Rng, plan: ImagePlan, position: number, variantIds: number[]): ProductImage {
+function makeImage(
+  rng: Rng,
+  plan: ImagePlan,
+  position: number,
+  variantIds: number[],
+): ProductImage {
   return {
     id: IMAGE_ID_BASE + plan.productIndex * 100 + position,
     created_at: plan.timestamp,

@@ -27,7 +27,12 @@ export interface ProductKind {
   tags: readonly string[];
 }
 
-const SIZES: OptionAxis = { name: "Size", values: ["XS", "S", "M", "L", "XL"], min: 3, stepCents: 0 };
+const SIZES: OptionAxis = {
+  name: "Size",
+  values: ["XS", "S", "M", "L", "XL"],
+  min: 3,
+  stepCents: 0,
+};
 const COLORS: OptionAxis = {
   name: "Color",
   values: ["Black", "Écru", "Navy", "Olive", "Bordeaux", "Gris chiné"],
@@ -36,8 +41,21 @@ const COLORS: OptionAxis = {
 };
 
 export const ADJECTIVES = [
-  "Classic", "Organic", "Vintage", "Élégant", "Essential", "Heritage", "Coastal", "Urban",
-  "Brushed", "Nordic", "Rustique", "Soleil", "Alpine", "Midnight", "Façade",
+  "Classic",
+  "Organic",
+  "Vintage",
+  "Élégant",
+  "Essential",
+  "Heritage",
+  "Coastal",
+  "Urban",
+  "Brushed",
+  "Nordic",
+  "Rustique",
+  "Soleil",
+  "Alpine",
+  "Midnight",
+  "Façade",
 ] as const;
 
 export const PRODUCT_KINDS: readonly ProductKind[] = [

@@ -59,3 +59,12 @@ export function formatShopifyTime(epochMs: number, offsetMinutes = 60): string {
   const minutes = String(abs % 60).padStart(2, "0");
   return `${local}${sign}${hours}:${minutes}`;
 }
+
+/** `decodeURIComponent` that yields null instead of throwing on malformed escapes. */
+export function safeDecode(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+/** Handlers of the generated store's JSON endpoints (paged lists and single products). */
+
+import type { Product } from "./model.ts";
+import { pageOf, parsePaging } from "./paging.ts";
+import { toLiquidProductJs, toSingleProductJson } from "./product-views.ts";
+import { notFoundJson, replyJson } from "./responses.ts";
+import { collectionJson, shopMetaJson } from "./shop-documents.ts";
+import { collectionProducts, type StoreIndex } from "./store-index.ts";
+
+/** Serves one page of `items` under `key`, or Shopify's 400 when page × limit is too large. */
+export function pagedJson<T>(
+  shopId: number | null,
+  url: URL,
+  key: string,
+  items: readonly T[],
+  view: (item: T) => unknown = (item) => item,
+): Response {
+  const parsed = parsePaging(url.searchParams);
+  if (!parsed.ok) return replyJson(shopId, { errors: parsed.error }, 400);
+  return replyJson(shopId, { [key]: pageOf(items, parsed.paging).map(view) });
+}
+
+/** Single product in the `.json` or `.js` shape; unknown handles answer 404. */
+export function productDocument(
+  shopId: number | null,
+  product: Product | undefined,
+  shape: "json" | "js",
+): Response {
+  if (!product) return notFoundJson(shopId);
+  const body = shape === "json" ? toSingleProductJson(product) : toLiquidProductJs(product);
+  return replyJson(shopId, body);
+}
+
+export function productsJson(index: StoreIndex, url: URL): Response {
+  return pagedJson(index.store.shop.id, url, "products", index.store.products);
+}
+
+export function collectionsJson(index: StoreIndex, url: URL): Response {
+  return pagedJson(
+    index.store.shop.id,
+    url,
+    "collections",
+    index.store.collections,
+    collectionJson,
+  );
+}
+
+export function collectionProductsJson(index: StoreIndex, url: URL, handle: string): Response {
+  const products = collectionProducts(index, handle);
+  if (!products) return notFoundJson(index.store.shop.id);
+  return pagedJson(index.store.shop.id, url, "products", products);
+}
+
+export function metaJson(index: StoreIndex): Response {
+  return replyJson(index.store.shop.id, shopMetaJson(index));
+}
