@@ -1,0 +1,23 @@
+import { baseConfigSchema } from "@shopsniffer/shared/config";
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The crawler's settings: the shared ones plus how hard it may hit a store. */
+export const crawlerConfigSchema = baseConfigSchema.extend({
+  /** Store requests in flight at once per job (collection product lists, page HTML). */
+  CRAWLER_CONCURRENCY: positiveInt(4),
+  /** Jobs one crawler process works on at once, per stage. */
+  CRAWLER_JOB_CONCURRENCY: positiveInt(2),
+  /**
+   * Pages of 250 read from `/products.json` and each collection's `products.json`. Shopify
+   * refuses page × limit above 25,000, so 100 pages is all a storefront serves.
+   */
+  CRAWLER_MAX_PRODUCT_PAGES: positiveInt(100),
+  /** Pages of 250 read from `/collections.json`. */
+  CRAWLER_MAX_COLLECTION_PAGES: positiveInt(100),
+  /** Sitemap URLs written per insert statement. */
+  CRAWLER_SITEMAP_BATCH: positiveInt(500),
+});
+
+export type CrawlerSettings = z.infer<typeof crawlerConfigSchema>;

@@ -1,0 +1,22 @@
+import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
+import type { CrawlerDeps } from "../context.ts";
+
+/** One job's indexing: the crawler's deps, the stage run and the store's base URL. */
+export interface IndexingContext extends CrawlerDeps {
+  run: StageRun;
+  jobId: string;
+  /** `https://<job.domain>`, the origin every store path is fetched from (no trailing slash). */
+  base: string;
+}
+
+/** How one indexing step ended: facts for `job_steps.detail` and a short reason for the event. */
+export interface StepResult {
+  detail: Record<string, unknown>;
+  reason?: string;
+}
+
+/** A step's own progress (0..1) from `done` of an estimated `total`; below 1 until it ends. */
+export function stepFraction(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(0.99, done / total);
+}

@@ -1,0 +1,25 @@
+import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { bootService, onShutdown } from "@shopsniffer/shared/service";
+import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { crawlerConfigSchema } from "./config.ts";
+import type { CrawlerDeps } from "./context.ts";
+import { indexingStage } from "./indexing/stage.ts";
+import { sitemapStage } from "./sitemap/stage.ts";
+
+const svc = await bootService("crawler", crawlerConfigSchema);
+const fetchStore = createStoreFetcher({
+  origins: svc.config.STORE_ORIGINS,
+  timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
+});
+const deps: CrawlerDeps = { svc, fetchStore };
+const stop = await runStages(svc, [sitemapStage(deps), indexingStage(deps)], {
+  ackWaitMs: svc.config.STAGE_ACK_WAIT_MS,
+  maxAttempts: svc.config.STAGE_MAX_DELIVER,
+  backoffMs: svc.config.STAGE_BACKOFF_MS,
+  concurrency: svc.config.CRAWLER_JOB_CONCURRENCY,
+});
+
+onShutdown(async () => {
+  await stop();
+  await svc.close();
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { collections, pages } from "@shopsniffer/shared/db/schema";
+import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
+import { hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
+import { eq } from "drizzle-orm";
+import { runIndexingStage } from "../src/indexing/stage.ts";
+import { runSitemapStage } from "../src/sitemap/stage.ts";
+import { type Harness, startHarness } from "./harness.ts";
+import { jobCounts, stepRecord } from "./rows.ts";
+
+const DOMAIN = "purecane.com";
+let h: Harness | undefined;
+
+beforeAll(async () => {
+  if (!hasRealFixtures) return;
+  const fixture = loadFixtureStore({
+    roots: [join(REAL_FIXTURES, "purecane")],
+    productsArrayFile: join(REAL_FIXTURES, "mylubie", "products-array.json"),
+  });
+  h = await startHarness({ fixture }, DOMAIN);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+function harness(): Harness {
+  if (!h) throw new Error("harness not started");
+  return h;
+}
+
+describe.skipIf(!hasRealFixtures)("crawler stages on the purecane capture (real fixtures)", () => {
+  test("sitemap, products.json, collection fallback and pages give the store's count", async () => {
+    const { deps, createJob, stageRun } = harness();
+    const jobId = await createJob();
+    await runSitemapStage(deps, await stageRun(jobId, "sitemap"));
+    await runIndexingStage(deps, await stageRun(jobId, "indexing"));
+    const first = await jobCounts(deps.svc.db, jobId);
+    expect(first).toEqual({
+      sitemap: { product: 20, collection: 11, page: 24, blog: 413, other: 0 },
+      products: 30,
+      collections: 11,
+      pages: 24,
+    });
+    const productsStep = await stepRecord(deps.svc.db, jobId, "indexing-products");
+    expect(productsStep?.detail).toMatchObject({ products: 30, expected: 20 });
+    const collectionsStep = await stepRecord(deps.svc.db, jobId, "indexing-collections");
+    expect(collectionsStep?.detail).toMatchObject({ collections_json: "unavailable" });
+
+    await runSitemapStage(deps, await stageRun(jobId, "sitemap"));
+    await runIndexingStage(deps, await stageRun(jobId, "indexing"));
+    expect(await jobCounts(deps.svc.db, jobId)).toEqual(first);
+  });
+
+  test("fallback collections come from sitemap URLs; pages keep their fetch error", async () => {
+    const { deps, createJob, stageRun } = harness();
+    const jobId = await createJob();
+    await runSitemapStage(deps, await stageRun(jobId, "sitemap"));
+    await runIndexingStage(deps, await stageRun(jobId, "indexing"));
+    const db = deps.svc.db.db;
+    const all = await db.select().from(collections).where(eq(collections.jobId, jobId));
+    const bundle = all.find((c) => c.handle === "bundle-save");
+    expect(bundle).toMatchObject({
+      source: "sitemap",
+      title: null,
+      collectionId: null,
+      productHandles: [],
+      data: { handle: "bundle-save", url: "https://purecane.com/collections/bundle-save" },
+    });
+    const stored = await db.select().from(pages).where(eq(pages.jobId, jobId));
+    const contact = stored.find((p) => p.handle === "contact");
+    expect(contact).toMatchObject({
+      url: "https://purecane.com/pages/contact",
+      fetchError: "HTTP 404",
+    });
+  });
+});
