@@ -6,7 +6,10 @@ const storeOrigins = z
   .default("")
   .transform((raw, ctx) => {
     const map = new Map<string, string>();
-    for (const pair of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const pair of raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [domain, origin] = pair.split("=");
       const parsed = origin ? URL.parse(origin) : null;
       if (!domain || !parsed) {

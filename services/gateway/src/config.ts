@@ -10,7 +10,11 @@ const flag = (fallback: boolean) =>
 /** Gateway settings on top of the shared ones. */
 export const gatewayConfigSchema = baseConfigSchema.extend({
   /** Largest accepted request body; larger ones get 413. */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   /** Check that a domain is a reachable, public Shopify store before accepting a job. */
   STORE_CHECK_ON_CREATE: flag(true),
   HOSTNAME: z.string().default("0.0.0.0"),

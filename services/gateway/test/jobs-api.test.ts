@@ -106,7 +106,9 @@ describe("job lookups", () => {
     const id = body.job.id as string;
     const byId = await (await gw.request(`/api/jobs?id=${id}`)).json();
     expect(byId.job.id).toBe(id);
-    const byDomain = await (await gw.request("/api/jobs?domain=https://demo.shopsniffer.test")).json();
+    const byDomain = await (
+      await gw.request("/api/jobs?domain=https://demo.shopsniffer.test")
+    ).json();
     expect(byDomain.job.id).toBe(id);
     const status = await (await gw.request(`/api/jobs/${id}/status`)).json();
     expect(status).toMatchObject({ id, status: "pending", product_count: 0, page_count: 0 });

@@ -51,7 +51,8 @@ async function fetchOnce(options: StoreFetcherOptions, url: URL, init: RequestIn
   }
   const target = await resolveTarget(options, url);
   const headers = new Headers(init.headers);
-  if (!headers.has("user-agent")) headers.set("user-agent", options.userAgent ?? DEFAULT_USER_AGENT);
+  if (!headers.has("user-agent"))
+    headers.set("user-agent", options.userAgent ?? DEFAULT_USER_AGENT);
   try {
     return await fetch(target, {
       ...init,
@@ -60,9 +61,14 @@ async function fetchOnce(options: StoreFetcherOptions, url: URL, init: RequestIn
       signal: init.signal ?? AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    throw new AppError("store_unreachable", `Could not reach ${url.host}: ${describe(error)}`, true, {
-      cause: error,
-    });
+    throw new AppError(
+      "store_unreachable",
+      `Could not reach ${url.host}: ${describe(error)}`,
+      true,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

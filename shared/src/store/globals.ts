@@ -35,7 +35,9 @@ function readObject(html: string, name: string): Record<string, unknown> | undef
   if (!match?.[1]) return undefined;
   try {
     const value: unknown = JSON.parse(match[1]);
-    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+    return typeof value === "object" && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -16,7 +16,8 @@ const createJobBody = t.Object(
     domain: t.String({
       minLength: 1,
       maxLength: 2048,
-      description: "Store domain, with or without protocol: `allbirds.com`, `https://allbirds.com`.",
+      description:
+        "Store domain, with or without protocol: `allbirds.com`, `https://allbirds.com`.",
     }),
     webhook_url: t.Optional(
       t.String({ maxLength: 2048, description: "Receives a `job.completed` POST." }),

@@ -35,21 +35,24 @@ function summary(job: JobRow): string {
     ["Apps", Array.isArray(meta.detected_apps) ? meta.detected_apps.join(", ") : ""],
   ];
   const cells = rows
-    .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(String(v ?? "—"))}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v ?? "—"))}</td></tr>`)
     .join("");
   const files = Object.values(job.downloads ?? {})
-    .map((key) => `<li><a href="/api/downloads?jobId=${job.id}&key=${escape(key)}">${escape(key)}</a></li>`)
+    .map(
+      (key) =>
+        `<li><a href="/api/downloads?jobId=${job.id}&key=${escapeHtml(key)}">${escapeHtml(key)}</a></li>`,
+    )
     .join("");
-  return `<h1>${escape(job.domain)}</h1><table>${cells}</table><ul>${files}</ul>`;
+  return `<h1>${escapeHtml(job.domain)}</h1><table>${cells}</table><ul>${files}</ul>`;
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:16px system-ui;margin:2rem auto;max-width:40rem}th{text-align:left;padding-right:1rem}</style>
 </head><body>${body}</body></html>`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -20,13 +20,21 @@ export function reportRoutes(deps: GatewayDeps) {
       // FIXME: the whole catalog is answered in one body; stores with tens of thousands of
       // products need paging here.
       const [productRows, collectionRows, pageRows] = await Promise.all([
-        db.select().from(products).where(eq(products.jobId, job.id)).orderBy(asc(products.productId)),
+        db
+          .select()
+          .from(products)
+          .where(eq(products.jobId, job.id))
+          .orderBy(asc(products.productId)),
         db.select().from(collections).where(eq(collections.jobId, job.id)),
         db.select().from(pages).where(eq(pages.jobId, job.id)),
       ]);
       return {
         job: { id: job.id, domain: job.domain, status: job.status },
-        counts: { products: productRows.length, collections: collectionRows.length, pages: pageRows.length },
+        counts: {
+          products: productRows.length,
+          collections: collectionRows.length,
+          pages: pageRows.length,
+        },
         products: productRows.map((row) => reportProduct(row.data)),
         collections: collectionRows.map((row) => ({
           id: row.collectionId,
@@ -71,5 +79,10 @@ function reportProduct(data: Raw) {
 }
 
 function splitTags(tags: unknown): string[] {
-  return typeof tags === "string" ? tags.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  return typeof tags === "string"
+    ? tags
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }

@@ -1,0 +1,29 @@
+/** `npm start`: the whole stack on this machine until Ctrl-C. */
+import { NATS_INSTALL_HINT } from "../shared/src/nats/local-server.ts";
+import { bootStack } from "../shared/src/stack/boot.ts";
+
+const stack = await bootStack({
+  env: process.env,
+  onEvent: (line) => console.error(`supervisor: ${line}`),
+}).catch((error: Error) => {
+  console.error(
+    error.message === NATS_INSTALL_HINT ? error.message : `start failed: ${error.message}`,
+  );
+  process.exit(1);
+});
+
+console.error(
+  `ShopSniffer is running: API ${stack.env.PUBLIC_URL}/api (OpenAPI at /api/openapi.json), ` +
+    `NATS ${stack.env.NATS_URL}. Ctrl-C stops everything.`,
+);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error("stopping…");
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { parse } from "csv-parse/sync";
+import { DEMO_DOMAIN, generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
+import { followJob } from "../../../scripts/lib/analyze.ts";
+import { pollStatus, type StackHarness, startStackHarness } from "./stack-harness.ts";
+
+const PRODUCTS = 2_500;
+
+let store: RunningStorefront;
+let harness: StackHarness;
+
+beforeAll(async () => {
+  // 250 products a page and 250 ms a JSON answer: product indexing takes about 3 s.
+  store = await startStorefront(
+    { store: generateDemoStore({ productCount: PRODUCTS }) },
+    { latencyMs: 250 },
+  );
+  harness = await startStackHarness({
+    STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
+    STAGE_ACK_WAIT_MS: "2000",
+  });
+});
+
+afterAll(async () => {
+  await harness?.stop();
+  await store?.stop();
+});
+
+test("a crawler killed mid-indexing and restarted finishes with exact counts", async () => {
+  const base = harness.stack.gatewayUrl;
+  const created = await fetch(`${base}/api/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": harness.apiKey },
+    body: JSON.stringify({ domain: DEMO_DOMAIN }),
+  }).then((r) => r.json());
+  const jobId = created.job.id as string;
+  const messages = followJob(base, jobId);
+
+  const midway = await pollStatus(base, jobId, (s) => s.product_count > 0);
+  expect(midway.product_count).toBeLessThan(PRODUCTS);
+  harness.stack.supervisor.kill("crawler", "SIGKILL");
+  await Bun.sleep(500);
+  harness.stack.supervisor.start("crawler");
+
+  const done = await pollStatus(
+    base,
+    jobId,
+    (s) => s.status !== "processing" && s.status !== "pending",
+  );
+  expect(done.status).toBe("completed");
+  expect(done.product_count).toBe(PRODUCTS);
+  expect((await messages).at(-1)?.type).toBe("complete");
+
+  const csv = await fetch(`${base}/api/downloads?jobId=${jobId}&key=products.csv`).then((r) =>
+    r.text(),
+  );
+  const rows: Array<Record<string, string>> = parse(csv, { columns: true, bom: true });
+  const titled = rows.filter((r) => r.Title);
+  expect(titled.length).toBe(PRODUCTS);
+  expect(new Set(titled.map((r) => r.Handle)).size).toBe(PRODUCTS);
+});

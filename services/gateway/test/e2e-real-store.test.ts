@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
+import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
+import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
+import { analyze, type AnalyzeResult } from "../../../scripts/lib/analyze.ts";
+import { type StackHarness, startStackHarness } from "./stack-harness.ts";
+
+// The purecane.com captures (sitemaps, home page) with mylubie.com's real products.json list.
+const STEPS = [
+  "sitemap",
+  "audit",
+  "indexing-products",
+  "indexing-collections",
+  "indexing-pages",
+  "pagespeed",
+  "insights",
+  "export",
+  "notify-callbacks",
+];
+
+let store: RunningStorefront;
+let harness: StackHarness;
+let result: AnalyzeResult;
+let realProducts: Array<Record<string, any>>;
+
+beforeAll(async () => {
+  if (!hasRealFixtures) return;
+  realProducts = JSON.parse(
+    readFileSync(join(REAL_FIXTURES, "mylubie/products-array.json"), "utf8"),
+  );
+  store = await startStorefront({
+    fixture: loadFixtureStore({
+      roots: [join(REAL_FIXTURES, "purecane")],
+      productsArrayFile: join(REAL_FIXTURES, "mylubie/products-array.json"),
+    }),
+  });
+  harness = await startStackHarness({ STORE_ORIGINS: `purecane.com=${store.origin}` });
+  result = await analyze({
+    baseUrl: harness.stack.gatewayUrl,
+    apiKey: harness.apiKey,
+    domain: "https://purecane.com/",
+  });
+  console.log(`e2e: job on the 30-product real list took ${result.elapsedMs} ms`);
+});
+
+afterAll(async () => {
+  await harness?.stop();
+  await store?.stop();
+});
+
+const download = (key: string) =>
+  fetch(`${harness.stack.gatewayUrl}/api/downloads?jobId=${result.job.id}&key=${key}`);
+
+test.skipIf(!hasRealFixtures)("a job on real store data completes with the data's counts", () => {
+  const job = result.job as Record<string, any>;
+  expect(result.job.status).toBe("completed");
+  expect(result.job.product_count).toBe(realProducts.length);
+  expect(result.job.page_count).toBe(24);
+  expect(result.job.collection_count).toBe(11);
+  expect(job.shop_meta.theme_name).toBe("6/1 Cont/Vis-ECOM-Kimberly  (024f31e)");
+  expect(job.shop_meta.theme_id).toBe(121738854499);
+  expect(job.shop_meta.currency).toBe("USD");
+  const vendorTotal = job.insights.top_vendors.reduce((n: number, v: any) => n + v.count, 0);
+  expect(vendorTotal).toBeLessThanOrEqual(realProducts.length);
+  expect(result.job.downloads).toEqual({
+    csv: "products.csv",
+    productsJson: "products.json",
+    collectionsJson: "collections.json",
+    pagesJson: "pages.json",
+  });
+});
+
+test.skipIf(!hasRealFixtures)("the WebSocket sequence is complete and ordered", () => {
+  const { messages } = result;
+  expect(messages.at(-1)).toMatchObject({ type: "complete", job_id: result.job.id });
+  expect(String(messages.at(-1)?.report_url)).toEndWith(`/report/${result.job.id}`);
+  const finished = messages.filter((m) => m.type === "step").map((m) => m.step);
+  expect(finished).toEqual(STEPS);
+  const progress = messages.filter((m) => m.type === "status").map((m) => Number(m.progress));
+  expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  expect(progress.at(-1)).toBe(1);
+  const counts = messages.filter((m) => m.type === "status").map((m) => Number(m.product_count));
+  expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  expect(new Set(counts).size).toBeGreaterThan(1);
+});
+
+test.skipIf(!hasRealFixtures)("exports parse back to the same values", async () => {
+  const csv = await download("products.csv");
+  expect(csv.headers.get("content-type")).toStartWith("text/csv");
+  const rows: Array<Record<string, string>> = parse(await csv.text(), { columns: true, bom: true });
+  const byHandle = new Map(realProducts.map((p) => [p.handle, p]));
+  expect(new Set(rows.map((r) => r.Handle))).toEqual(new Set(byHandle.keys()));
+  for (const row of rows.filter((r) => r.Title)) {
+    expect(row.Title).toBe(byHandle.get(row.Handle)?.title);
+  }
+  const prices = rows
+    .filter((r) => r["Variant Price"])
+    .map((r) => r["Variant Price"])
+    .sort();
+  const expected = realProducts.flatMap((p) => p.variants.map((v: any) => v.price)).sort();
+  expect(prices).toEqual(expected);
+
+  const products = await (await download("products.json")).json();
+  expect(products.map((p: any) => p.id).sort()).toEqual(realProducts.map((p) => p.id).sort());
+  expect((await (await download("collections.json")).json()).length).toBe(11);
+  const pages = await (await download("pages.json")).json();
+  expect(pages.length).toBe(24);
+  expect((await download("pages.json")).headers.get("content-type")).toStartWith(
+    "application/json",
+  );
+});

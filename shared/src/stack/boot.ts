@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import { baseConfigSchema, loadConfig } from "../config.ts";
+import { migrateDb, openDb } from "../db/client.ts";
+import { type LocalNats, startLocalNats } from "../nats/local-server.ts";
+import { waitForGateway } from "./readiness.ts";
+import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
+
+/** The whole product on one machine: NATS (unless `NATS_URL` is set), the four services. */
+export interface RunningStack {
+  gatewayUrl: string;
+  env: Record<string, string | undefined>;
+  supervisor: Supervisor;
+  nats: LocalNats | null;
+  stop(): Promise<void>;
+}
+
+export interface BootStackOptions {
+  env: Record<string, string | undefined>;
+  output?: SupervisorOptions["output"];
+  onEvent?: (line: string) => void;
+}
+
+/**
+ * Starts a `nats-server -js` child when `NATS_URL` is unset (store under `DATA_DIR/nats`, on a
+ * free port), applies migrations once, starts the services and waits for the gateway.
+ */
+export async function bootStack(options: BootStackOptions): Promise<RunningStack> {
+  const config = loadConfig(baseConfigSchema, options.env);
+  const nats = options.env.NATS_URL ? null : await startLocalNats(join(config.DATA_DIR, "nats"));
+  const env = {
+    ...options.env,
+    NATS_URL: nats?.url ?? config.NATS_URL,
+    DATABASE_URL: config.DATABASE_URL,
+    PUBLIC_URL: config.PUBLIC_URL,
+  };
+  const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await migrateDb(db);
+  db.close();
+  const supervisor = new Supervisor({ env, output: options.output, onEvent: options.onEvent });
+  supervisor.startAll();
+  const gatewayUrl = `http://127.0.0.1:${config.PORT}`;
+  const stop = async () => {
+    await supervisor.stop();
+    await nats?.stop();
+  };
+  try {
+    await waitForGateway(gatewayUrl);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gatewayUrl, env, supervisor, nats, stop };
+}

@@ -1,0 +1,12 @@
+/** Polls `<gatewayUrl>/api/health` until it answers 200, or throws after `timeoutMs`. */
+export async function waitForGateway(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${gatewayUrl}/api/health`)
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (ok) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`gateway at ${gatewayUrl} not ready after ${timeoutMs} ms`);
+}

@@ -1,0 +1,104 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+
+export const serviceNames = ["gateway", "crawler", "auditor", "exporter"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
+const MAX_BACKOFF_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+
+export interface SupervisorOptions {
+  env: Record<string, string | undefined>;
+  services?: readonly ServiceName[];
+  /** Restart a service that exits without being asked to (default true). */
+  restart?: boolean;
+  /** `inherit` shares the terminal; a directory path writes `<name>.log` files there. */
+  output?: "inherit" | { dir: string };
+  onEvent?: (line: string) => void;
+}
+
+interface Child {
+  proc: Bun.Subprocess;
+  startedAt: number;
+  backoffMs: number;
+  wanted: boolean;
+}
+
+/**
+ * Runs the services as child processes (`bun services/<name>/src/main.ts`) and restarts any
+ * that crash, with back-off. `stop()` sends SIGTERM to all and waits for them.
+ */
+export class Supervisor {
+  private readonly children = new Map<ServiceName, Child>();
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  startAll(): void {
+    for (const name of this.options.services ?? serviceNames) this.start(name);
+  }
+
+  /** Starts (or restarts) one service. */
+  start(name: ServiceName, backoffMs = 1_000): void {
+    const entry = join(REPO_ROOT, "services", name, "src", "main.ts");
+    const { stdout, stderr } = this.stdio(name);
+    const proc = Bun.spawn([process.execPath, entry], {
+      cwd: REPO_ROOT,
+      env: this.options.env,
+      stdin: "ignore",
+      stdout,
+      stderr,
+    });
+    // The child holds its own copy of a log file descriptor.
+    if (typeof stdout === "number") closeSync(stdout);
+    const child: Child = { proc, startedAt: Date.now(), backoffMs, wanted: true };
+    this.children.set(name, child);
+    void proc.exited.then((code) => this.onExit(name, child, code));
+  }
+
+  /** Sends `signal` to a service; with `restart: false` it stays down until `start()`. */
+  kill(name: ServiceName, signal: NodeJS.Signals = "SIGTERM", restart = false): void {
+    const child = this.children.get(name);
+    if (!child) return;
+    child.wanted = restart;
+    child.proc.kill(signal);
+  }
+
+  pid(name: ServiceName): number | undefined {
+    return this.children.get(name)?.proc.pid;
+  }
+
+  async stop(): Promise<void> {
+    const running = [...this.children.values()];
+    for (const child of running) {
+      child.wanted = false;
+      child.proc.kill("SIGTERM");
+    }
+    const timeout = Bun.sleep(10_000).then(() => {
+      for (const child of running) child.proc.kill("SIGKILL");
+    });
+    await Promise.race([Promise.all(running.map((c) => c.proc.exited)), timeout]);
+  }
+
+  private onExit(name: ServiceName, child: Child, code: number | null) {
+    if (this.children.get(name) !== child || !child.wanted || this.options.restart === false) {
+      return;
+    }
+    const uptime = Date.now() - child.startedAt;
+    const delay = uptime > STABLE_AFTER_MS ? 1_000 : child.backoffMs;
+    this.options.onEvent?.(`${name} exited (code ${code}); restarting in ${delay} ms`);
+    setTimeout(() => {
+      if (this.children.get(name) === child && child.wanted) {
+        this.start(name, Math.min(delay * 2, MAX_BACKOFF_MS));
+      }
+    }, delay);
+  }
+
+  private stdio(name: ServiceName): { stdout: "inherit" | number; stderr: "inherit" | number } {
+    const output = this.options.output ?? "inherit";
+    if (output === "inherit") return { stdout: "inherit", stderr: "inherit" };
+    mkdirSync(output.dir, { recursive: true });
+    const fd = openSync(join(output.dir, `${name}.log`), "a");
+    return { stdout: fd, stderr: fd };
+  }
+}
