@@ -1,0 +1,20 @@
+import { expect, test } from "bun:test";
+import { readPageSources } from "./page-sources.ts";
+
+test("reads the page title, skipping SVG icon titles, and resolves asset URLs", () => {
+  const sources = readPageSources(
+    `<html><body><svg><title>Visa</title></svg><title> Café  &amp; Co </title>
+      <script src="/cdn/shop/t/1/assets/a.js"></script><script src="javascript:void(0)"></script>
+      <link href="//fonts.example.com/f.css" rel="stylesheet">
+      <meta property="og:site_name" content="  ">
+      <script>var x = 1;</script></body></html>`,
+    "https://shop.example.com/",
+  );
+  expect(sources).toEqual({
+    scriptSrcs: ["https://shop.example.com/cdn/shop/t/1/assets/a.js"],
+    linkHrefs: ["https://fonts.example.com/f.css"],
+    inlineScripts: ["var x = 1;"],
+    title: "Café & Co",
+    ogSiteName: null,
+  });
+});

@@ -1,0 +1,28 @@
+import { bootService, onShutdown } from "@shopsniffer/shared/service";
+import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { auditStage } from "./audit/stage.ts";
+import { auditorConfigSchema } from "./config.ts";
+import { createPagespeedProvider } from "./pagespeed/provider.ts";
+import { pagespeedStage } from "./pagespeed/stage.ts";
+
+const svc = await bootService("auditor", auditorConfigSchema);
+const { config } = svc;
+const fetchStore = createStoreFetcher({
+  origins: config.STORE_ORIGINS,
+  timeoutMs: config.STORE_FETCH_TIMEOUT_MS,
+});
+const provider = createPagespeedProvider(config.PAGESPEED_PROVIDER);
+
+const stop = await runStages(svc, [auditStage(svc, fetchStore), pagespeedStage(svc, provider)], {
+  ackWaitMs: config.STAGE_ACK_WAIT_MS,
+  maxAttempts: config.STAGE_MAX_DELIVER,
+  backoffMs: config.STAGE_BACKOFF_MS,
+  concurrency: config.AUDITOR_CONCURRENCY,
+});
+svc.log.info({ pagespeedProvider: provider.name }, "auditor started");
+
+onShutdown(async () => {
+  await stop();
+  await svc.close();
+});

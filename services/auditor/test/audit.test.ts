@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { jobSteps } from "@shopsniffer/shared/db/schema";
+import { AppError } from "@shopsniffer/shared/errors";
+import { publishStage, runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { bootService } from "@shopsniffer/shared/service";
+import { createStoreFetcher, type StoreFetcher } from "@shopsniffer/shared/store/fetch";
+import {
+  NOT_SHOPIFY_MESSAGE,
+  PASSWORD_PROTECTED_MESSAGE,
+} from "@shopsniffer/shared/store/messages";
+import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
+import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
+import {
+  createTestWorld,
+  hasRealFixtures,
+  REAL_FIXTURES,
+  type TestWorld,
+} from "@shopsniffer/shared/testing/env";
+import { and, eq } from "drizzle-orm";
+import { auditStage } from "../src/audit/stage.ts";
+import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
+import { insertJob, reload, stageRun, waitForEnd, watchProgress } from "./helpers.ts";
+
+const DEMO = "demo.shopsniffer.test";
+const PURECANE = "purecane.com";
+const PLAIN = "plain-site.test";
+const LOCKED = "locked.shopsniffer.test";
+const FLAKY = "flaky.shopsniffer.test";
+
+let world: TestWorld;
+let svc: AuditorService;
+let fetchStore: StoreFetcher;
+let stopStages: () => Promise<void>;
+const servers: Array<{ stop(): Promise<void> }> = [];
+
+async function storefronts(): Promise<Record<string, string>> {
+  const demo = await startStorefront({ store: generateDemoStore({ productCount: 5 }) });
+  const locked = await startStorefront(
+    { store: generateDemoStore({ productCount: 1, domain: LOCKED }) },
+    {
+      intercept: (request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/") return Response.redirect(`https://${LOCKED}/password`, 302);
+        if (path === "/password") return new Response("<h1>Opening soon</h1>", { status: 200 });
+        return undefined;
+      },
+    },
+  );
+  const flaky = await startStorefront(
+    { store: generateDemoStore({ productCount: 1 }) },
+    { intercept: () => new Response("busy", { status: 503 }) },
+  );
+  const plain = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: () =>
+      new Response("<html><title>Blog</title><p>Why we left Shopify for WordPress.</p></html>", {
+        headers: { "content-type": "text/html" },
+      }),
+  });
+  servers.push(demo, locked, flaky, { stop: () => plain.stop(true) });
+  const origins: Record<string, string> = {
+    [DEMO]: demo.origin,
+    [LOCKED]: locked.origin,
+    [FLAKY]: flaky.origin,
+    [PLAIN]: `http://127.0.0.1:${plain.port}`,
+  };
+  if (hasRealFixtures) {
+    const fixture = loadFixtureStore({ roots: [join(REAL_FIXTURES, "purecane")] });
+    const purecane: RunningStorefront = await startStorefront({ fixture });
+    servers.push(purecane);
+    origins[PURECANE] = purecane.origin;
+  }
+  return origins;
+}
+
+beforeAll(async () => {
+  const origins = await storefronts();
+  world = await createTestWorld({
+    STORE_ORIGINS: Object.entries(origins)
+      .map(([domain, origin]) => `${domain}=${origin}`)
+      .join(","),
+  });
+  svc = await bootService("auditor", auditorConfigSchema, world.env);
+  fetchStore = createStoreFetcher({ origins: svc.config.STORE_ORIGINS, timeoutMs: 5_000 });
+  stopStages = await runStages(svc, [auditStage(svc, fetchStore)], {
+    ackWaitMs: 5_000,
+    maxAttempts: 2,
+    backoffMs: [100],
+    concurrency: 2,
+  });
+});
+afterAll(async () => {
+  await stopStages();
+  await svc.close();
+  await world.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function audit(domain: string) {
+  const job = await insertJob(svc, domain);
+  await auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+  return reload(svc, job.id);
+}
+
+describe("audit", () => {
+  test("saves the demo store's shop meta from meta.json, globals and app scripts", async () => {
+    const job = await audit(DEMO);
+    expect(job.shopMeta).toEqual({
+      shop_name: "Maison Démo",
+      currency: "EUR",
+      theme_name: "Dawn",
+      theme_id: 141_234_567_890,
+      detected_apps: ["Judge.me", "Klaviyo", "Shopify Forms"],
+      myshopify_domain: "maison-demo.myshopify.com",
+      primary_domain: DEMO,
+      theme_schema_name: "Dawn",
+      theme_schema_version: "15.0.0",
+      theme_store_id: 887,
+      locale: "en",
+      country: "FR",
+      published_products_count: 5,
+      apps: expect.any(Array),
+      audit_mode: "static-html",
+    });
+    const [step] = await svc.db.db
+      .select()
+      .from(jobSteps)
+      .where(and(eq(jobSteps.jobId, job.id), eq(jobSteps.step, "audit")));
+    expect(step?.status).toBe("completed");
+  });
+
+  test("publishes status at start and end, then the completed step", async () => {
+    const job = await insertJob(svc, DEMO);
+    const watch = watchProgress(svc, job.id);
+    await auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+    await watch.stop();
+    expect(watch.events.map((e) => [e.type, e.progress ?? e.status])).toEqual([
+      ["status", 0.05],
+      ["status", 0.15],
+      ["step", "completed"],
+    ]);
+  });
+
+  test.skipIf(!hasRealFixtures)("reads the purecane home page without a meta.json", async () => {
+    const job = await audit(PURECANE);
+    expect(job.shopMeta).toMatchObject({
+      shop_name: "Purecane",
+      currency: "USD",
+      theme_name: "6/1 Cont/Vis-ECOM-Kimberly  (024f31e)",
+      theme_id: 121_738_854_499,
+      theme_store_id: null,
+      myshopify_domain: "purecane.myshopify.com",
+      primary_domain: PURECANE,
+      published_products_count: null,
+    });
+    expect(job.shopMeta?.detected_apps).toEqual(expect.arrayContaining(["Klaviyo", "Stamped.io"]));
+  });
+
+  test("fails a password-protected store with the reference message", async () => {
+    const job = await insertJob(svc, LOCKED);
+    const run = auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+    await expect(run).rejects.toMatchObject({
+      code: "password_protected",
+      message: PASSWORD_PROTECTED_MESSAGE,
+      retryable: false,
+    });
+  });
+
+  test("retries a store answering 503", async () => {
+    const job = await insertJob(svc, FLAKY);
+    const error = await auditStage(svc, fetchStore)
+      .handle(stageRun(svc, job, "audit", "audit"))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "store_unreachable", retryable: true });
+  });
+
+  test("errors a job whose site only mentions Shopify as not_shopify", async () => {
+    const job = await insertJob(svc, PLAIN);
+    await publishStage(svc, job.id, "audit");
+    const ended = await waitForEnd(svc, job.id);
+    expect(ended).toMatchObject({
+      status: "errored",
+      errorStep: "audit",
+      errorCode: "not_shopify",
+      errorMessage: NOT_SHOPIFY_MESSAGE,
+    });
+  });
+});

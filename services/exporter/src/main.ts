@@ -1,0 +1,22 @@
+import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { bootService, onShutdown } from "@shopsniffer/shared/service";
+import { exporterConfigSchema } from "./config.ts";
+import { exportStage } from "./export/stage.ts";
+import { insightsStage } from "./insights/stage.ts";
+import { notifyStage } from "./notify/stage.ts";
+
+const svc = await bootService("exporter", exporterConfigSchema);
+const { config } = svc;
+
+const stop = await runStages(svc, [insightsStage(svc), exportStage(svc), notifyStage(svc)], {
+  ackWaitMs: config.STAGE_ACK_WAIT_MS,
+  maxAttempts: config.STAGE_MAX_DELIVER,
+  backoffMs: config.STAGE_BACKOFF_MS,
+  concurrency: config.EXPORTER_CONCURRENCY,
+});
+svc.log.info({ publicUrl: config.PUBLIC_URL }, "exporter started");
+
+onShutdown(async () => {
+  await stop();
+  await svc.close();
+});
