@@ -17,7 +17,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
     .default(64 * 1024),
   /** Check that a domain is a reachable, public Shopify store before accepting a job. */
   STORE_CHECK_ON_CREATE: flag(true),
-  HOSTNAME: z.string().default("0.0.0.0"),
+  LISTEN_HOST: z.string().default("0.0.0.0"),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & BaseConfig;

@@ -11,7 +11,7 @@ const fetchStore = createStoreFetcher({
 });
 const checkStore = svc.config.STORE_CHECK_ON_CREATE ? storeChecker(fetchStore) : async () => {};
 const app = createApp({ svc, fetchStore, checkStore }).listen({
-  hostname: svc.config.HOSTNAME,
+  hostname: svc.config.LISTEN_HOST,
   port: svc.config.PORT,
 });
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");

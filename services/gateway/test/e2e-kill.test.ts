@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { parse } from "csv-parse/sync";
 import { DEMO_DOMAIN, generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { followJob } from "../../../scripts/lib/analyze.ts";
 import { pollStatus, type StackHarness, startStackHarness } from "./stack-harness.ts";
+
+// These tests run the four services as processes; a job takes seconds, not milliseconds.
+setDefaultTimeout(90_000);
 
 const PRODUCTS = 2_500;
 
@@ -20,12 +23,12 @@ beforeAll(async () => {
     STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
     STAGE_ACK_WAIT_MS: "2000",
   });
-});
+}, 90_000);
 
 afterAll(async () => {
   await harness?.stop();
   await store?.stop();
-});
+}, 30_000);
 
 test("a crawler killed mid-indexing and restarted finishes with exact counts", async () => {
   const base = harness.stack.gatewayUrl;

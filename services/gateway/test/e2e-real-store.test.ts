@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -7,6 +7,9 @@ import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { analyze, type AnalyzeResult } from "../../../scripts/lib/analyze.ts";
 import { type StackHarness, startStackHarness } from "./stack-harness.ts";
+
+// These tests run the four services as processes; a job takes seconds, not milliseconds.
+setDefaultTimeout(90_000);
 
 // The purecane.com captures (sitemaps, home page) with mylubie.com's real products.json list.
 const STEPS = [
@@ -44,12 +47,12 @@ beforeAll(async () => {
     domain: "https://purecane.com/",
   });
   console.log(`e2e: job on the 30-product real list took ${result.elapsedMs} ms`);
-});
+}, 90_000);
 
 afterAll(async () => {
   await harness?.stop();
   await store?.stop();
-});
+}, 30_000);
 
 const download = (key: string) =>
   fetch(`${harness.stack.gatewayUrl}/api/downloads?jobId=${result.job.id}&key=${key}`);

@@ -17,7 +17,7 @@ export async function startStackHarness(env: Record<string, string>): Promise<St
   const world = await createTestWorld(env);
   const port = freePort();
   const stack = await bootStack({
-    env: { ...process.env, ...world.env, PORT: String(port), HOSTNAME: "127.0.0.1" },
+    env: { ...process.env, ...world.env, PORT: String(port), LISTEN_HOST: "127.0.0.1" },
     output: { dir: join(world.dataDir, "logs") },
   });
   const db = await openDb(world.env.DATABASE_URL ?? "");

@@ -1,4 +1,3 @@
-import { DeliverPolicy } from "nats";
 import { Elysia, t } from "elysia";
 import { type ProgressEvent, progressEventSchema } from "@shopsniffer/shared/contracts/messages";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
@@ -46,9 +45,10 @@ async function followJob(deps: GatewayDeps, ws: Socket, jobId: string) {
     return null;
   }
   const { js, names } = deps.svc;
+  // An ordered consumer starts at the job's first event. (Passing deliver_policy explicitly
+  // makes consume() hang with nats 2.29 against nats-server 2.9.)
   const consumer = await js.consumers.get(names.progressStream, {
     filterSubjects: names.progress(job.id),
-    deliver_policy: DeliverPolicy.All,
   });
   const messages = await consumer.consume();
   void (async () => {
