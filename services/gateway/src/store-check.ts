@@ -5,17 +5,22 @@ import { NOT_SHOPIFY_MESSAGE } from "@shopsniffer/shared/store/messages";
 
 /**
  * Checks, before a job is accepted, that `domain` answers as a public Shopify storefront that
- * is not password-protected. An unreachable site gets the not-a-Shopify-store message.
+ * is not password-protected. A site that cannot be reached at all gets the not-a-Shopify-store
+ * message; a store answering 429 or 5xx is told to try again later.
  */
 export function storeChecker(fetchStore: StoreFetcher) {
   return async (domain: string): Promise<void> => {
-    try {
-      assertAnalysable(await inspectStore(fetchStore, domain));
-    } catch (error) {
-      if (error instanceof AppError && error.code === "store_unreachable") {
-        throw new AppError("store_unreachable", NOT_SHOPIFY_MESSAGE, false, { cause: error });
-      }
-      throw error;
-    }
+    assertAnalysable(await inspect(fetchStore, domain));
   };
+}
+
+async function inspect(fetchStore: StoreFetcher, domain: string) {
+  try {
+    return await inspectStore(fetchStore, domain);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "store_unreachable") {
+      throw new AppError("store_unreachable", NOT_SHOPIFY_MESSAGE, false, { cause: error });
+    }
+    throw error;
+  }
 }

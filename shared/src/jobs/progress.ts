@@ -14,10 +14,16 @@ export class ProgressReporter {
     private readonly db: Db,
   ) {}
 
-  /** Publishes one event after checking it against the contract. */
+  /**
+   * Publishes one event after checking it against the contract. A job ends once, so `complete`
+   * and `error` events carry a msgID and a stage that runs twice publishes them once.
+   */
   async publish(event: ProgressEvent): Promise<void> {
     const checked = progressEventSchema.parse(event);
-    await this.js.publish(this.names.progress(checked.job_id), JSON.stringify(checked));
+    const terminal = checked.type === "complete" || checked.type === "error";
+    await this.js.publish(this.names.progress(checked.job_id), JSON.stringify(checked), {
+      ...(terminal ? { msgID: `${checked.job_id}:${checked.type}` } : {}),
+    });
   }
 
   /**

@@ -7,7 +7,9 @@ import { NOT_SHOPIFY_MESSAGE } from "./messages.ts";
  * Resolves `host` and refuses it when any address is loopback, private, link-local or
  * otherwise not on the public internet, so a job can never be pointed at our own network.
  */
-export async function assertPublicHost(host: string): Promise<void> {
+export async function assertPublicHost(hostname: string): Promise<void> {
+  // URL keeps IPv6 literals in brackets; lookups and isIP want them bare.
+  const host = hostname.replace(/^\[(.*)\]$/, "$1");
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) {
     throw blocked(host);
   }

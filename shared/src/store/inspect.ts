@@ -40,6 +40,13 @@ export function assertAnalysable(inspection: StoreInspection): void {
   if (inspection.passwordProtected) {
     throw new AppError("password_protected", PASSWORD_PROTECTED_MESSAGE);
   }
+  if (inspection.status === 429 || inspection.status >= 500) {
+    throw new AppError(
+      "store_unreachable",
+      `The store answered ${inspection.status}; try again later.`,
+      true,
+    );
+  }
   if (inspection.signals.length === 0 || inspection.status >= 400) {
     throw new AppError("not_shopify", NOT_SHOPIFY_MESSAGE);
   }

@@ -1,14 +1,9 @@
 import { jobs } from "@shopsniffer/shared/db/schema";
-import { AppError } from "@shopsniffer/shared/errors";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { readShopifyGlobals } from "@shopsniffer/shared/store/globals";
-import {
-  assertAnalysable,
-  inspectStore,
-  type StoreInspection,
-} from "@shopsniffer/shared/store/inspect";
+import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
 import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
 import type { AuditorService } from "../config.ts";
@@ -51,22 +46,9 @@ async function runAudit(svc: AuditorService, fetchStore: StoreFetcher, run: Stag
 /** Inspects the store behind the job's domain and gathers its `shop_meta`. */
 async function auditStore(fetchStore: StoreFetcher, run: StageRun): Promise<ShopMeta> {
   const inspection = await inspectStore(fetchStore, run.job.domain);
-  assertStillAnalysable(inspection);
+  assertAnalysable(inspection);
   const meta = await fetchMetaJson(fetchStore, inspection.finalUrl, run.log);
   const sources = readPageSources(inspection.html, inspection.finalUrl);
   const globals = readShopifyGlobals(inspection.html);
   return buildShopMeta({ inspection, globals, meta, sources, apps: detectApps(sources) });
-}
-
-/** Like `assertAnalysable`, but a busy or failing store (429, 5xx) is worth another try. */
-function assertStillAnalysable(inspection: StoreInspection): void {
-  const transient = inspection.status === 429 || inspection.status >= 500;
-  if (!inspection.passwordProtected && transient) {
-    throw new AppError(
-      "store_unreachable",
-      `The store answered HTTP ${inspection.status}; try again later.`,
-      true,
-    );
-  }
-  assertAnalysable(inspection);
 }
