@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { parse } from "csv-parse/sync";
+import type { ServiceName } from "@shopsniffer/shared/stack/supervisor";
 import { DEMO_DOMAIN, generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { followJob } from "../../../scripts/lib/analyze.ts";
@@ -23,43 +24,65 @@ beforeAll(async () => {
     STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
     STAGE_ACK_WAIT_MS: "2000",
   });
-}, 90_000);
+}, 60_000);
 
 afterAll(async () => {
   await harness?.stop();
   await store?.stop();
 }, 30_000);
 
-test("a crawler killed mid-indexing and restarted finishes with exact counts", async () => {
-  const base = harness.stack.gatewayUrl;
-  const created = await fetch(`${base}/api/jobs`, {
+async function createJob(): Promise<string> {
+  const created = await fetch(`${harness.stack.gatewayUrl}/api/jobs`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": harness.apiKey },
     body: JSON.stringify({ domain: DEMO_DOMAIN }),
   }).then((r) => r.json());
-  const jobId = created.job.id as string;
-  const messages = followJob(base, jobId);
+  return created.job.id;
+}
 
+/** Waits for the job to end, then checks it completed with every product exported once. */
+async function expectExactCompletion(jobId: string) {
+  const base = harness.stack.gatewayUrl;
+  const done = await pollStatus(base, jobId, (s) => !["pending", "processing"].includes(s.status));
+  expect(done.status).toBe("completed");
+  expect(done.product_count).toBe(PRODUCTS);
+  expect(done.collection_count).toBe(7);
+  expect(done.page_count).toBe(5);
+  const csv = await fetch(`${base}/api/downloads?jobId=${jobId}&key=products.csv`);
+  const rows: Array<Record<string, string>> = parse(await csv.text(), { columns: true, bom: true });
+  const titled = rows.filter((r) => r.Title);
+  expect(titled.length).toBe(PRODUCTS);
+  expect(new Set(titled.map((r) => r.Handle)).size).toBe(PRODUCTS);
+}
+
+test("a crawler killed mid-indexing and restarted finishes with exact counts", async () => {
+  const base = harness.stack.gatewayUrl;
+  const jobId = await createJob();
+  const messages = followJob(base, jobId);
   const midway = await pollStatus(base, jobId, (s) => s.product_count > 0);
   expect(midway.product_count).toBeLessThan(PRODUCTS);
   harness.stack.supervisor.kill("crawler", "SIGKILL");
   await Bun.sleep(500);
   harness.stack.supervisor.start("crawler");
-
-  const done = await pollStatus(
-    base,
-    jobId,
-    (s) => s.status !== "processing" && s.status !== "pending",
-  );
-  expect(done.status).toBe("completed");
-  expect(done.product_count).toBe(PRODUCTS);
+  await expectExactCompletion(jobId);
   expect((await messages).at(-1)?.type).toBe("complete");
-
-  const csv = await fetch(`${base}/api/downloads?jobId=${jobId}&key=products.csv`).then((r) =>
-    r.text(),
-  );
-  const rows: Array<Record<string, string>> = parse(csv, { columns: true, bom: true });
-  const titled = rows.filter((r) => r.Title);
-  expect(titled.length).toBe(PRODUCTS);
-  expect(new Set(titled.map((r) => r.Handle)).size).toBe(PRODUCTS);
 });
+
+const killPoints: Array<[ServiceName, string[]]> = [
+  ["auditor", ["audit", "pagespeed"]],
+  ["exporter", ["insights", "export", "notify-callbacks"]],
+  ["gateway", ["indexing-products"]],
+];
+
+for (const [service, steps] of killPoints) {
+  test(`the supervisor restarts the ${service} killed mid-job and the job completes`, async () => {
+    const base = harness.stack.gatewayUrl;
+    const jobId = await createJob();
+    const before = harness.stack.supervisor.pid(service);
+    const reached = await pollStatus(base, jobId, (s) => steps.includes(s.step));
+    harness.stack.supervisor.kill(service, "SIGKILL", true);
+    expect(steps).toContain(reached.step);
+    await expectExactCompletion(jobId);
+    expect(harness.stack.supervisor.pid(service)).not.toBe(before);
+  });
+}

@@ -43,8 +43,11 @@ export async function pollStatus(
 ): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`${baseUrl}/api/jobs/${jobId}/status`).then((r) => r.json());
-    if (done(status)) return status;
+    // A refused connection is a gateway being restarted: keep polling.
+    const status = await fetch(`${baseUrl}/api/jobs/${jobId}/status`)
+      .then((r) => r.json())
+      .catch(() => null);
+    if (status && done(status)) return status;
     if (Date.now() > deadline) throw new Error(`status never matched: ${JSON.stringify(status)}`);
     await Bun.sleep(25);
   }
