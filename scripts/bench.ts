@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: end-to-end job times on local stores, printed as numbers.
+ *   - the demo store (60 generated products)
+ *   - the 30-product real products.json list (../shared/fixtures/real, if present)
+ *   - generated stores of 1,000 and 5,000 products
+ * Each job runs through the whole stack (four service processes, NATS, libSQL file).
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiKey } from "../services/gateway/src/auth/api-keys.ts";
+import { openDb } from "../shared/src/db/client.ts";
+import { freePort } from "../shared/src/nats/local-server.ts";
+import { bootStack } from "../shared/src/stack/boot.ts";
+import { DEMO_DOMAIN, generateDemoStore } from "../shared/src/storefront/demo-store.ts";
+import { loadFixtureStore } from "../shared/src/storefront/fixture-store.ts";
+import { type RunningStorefront, startStorefront } from "../shared/src/storefront/server.ts";
+import { REAL_FIXTURES } from "../shared/src/testing/env.ts";
+import { analyze } from "./lib/analyze.ts";
+
+interface Case {
+  name: string;
+  domain: string;
+  store: RunningStorefront;
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const cases: Case[] = [
+  {
+    name: "demo store (60 products)",
+    domain: DEMO_DOMAIN,
+    store: await demoStore(DEMO_DOMAIN, 60),
+  },
+  {
+    name: "generated 1,000 products",
+    domain: "k1.bench.test",
+    store: await demoStore("k1.bench.test", 1_000),
+  },
+  {
+    name: "generated 5,000 products",
+    domain: "k5.bench.test",
+    store: await demoStore("k5.bench.test", 5_000),
+  },
+];
+if (existsSync(join(REAL_FIXTURES, "mylubie/products-array.json"))) {
+  const fixture = loadFixtureStore({
+    roots: [join(REAL_FIXTURES, "purecane")],
+    productsArrayFile: join(REAL_FIXTURES, "mylubie/products-array.json"),
+  });
+  cases.splice(1, 0, {
+    name: "real list (30 products)",
+    domain: "purecane.com",
+    store: await startStorefront({ fixture }),
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "shopsniffer-bench-"));
+const port = freePort();
+const stack = await bootStack({
+  env: {
+    ...process.env,
+    NATS_URL: undefined,
+    DATABASE_URL: undefined,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+    STORE_ORIGINS: cases.map((c) => `${c.domain}=${c.store.origin}`).join(","),
+  },
+  output: { dir: join(dataDir, "logs") },
+});
+
+try {
+  const db = await openDb(String(stack.env.DATABASE_URL));
+  const { key } = await createApiKey(db, "bench");
+  db.close();
+  console.log(`case\truns\tproducts\tmin ms\tmedian ms\tmax ms\tproducts/s (median)`);
+  for (const c of cases) {
+    const times: number[] = [];
+    let products = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const result = await analyze({ baseUrl: stack.gatewayUrl, apiKey: key, domain: c.domain });
+      if (result.job.status !== "completed") throw new Error(`${c.name}: ${result.job.status}`);
+      times.push(result.elapsedMs);
+      products = result.job.product_count;
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)] ?? 0;
+    const rate = Math.round((products / median) * 1000);
+    console.log(
+      `${c.name}\t${RUNS}\t${products}\t${times[0]}\t${median}\t${times.at(-1)}\t${rate}`,
+    );
+  }
+} finally {
+  await stack.stop();
+  await Promise.all(cases.map((c) => c.store.stop()));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+function demoStore(domain: string, productCount: number) {
+  return startStorefront({ store: generateDemoStore({ domain, productCount }) });
+}
