@@ -62,7 +62,9 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> & BaseConfig {
-  const result = schema.safeParse(env);
+  // An empty variable means "use the default", as in most shells' `VAR= command`.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const result = schema.safeParse(set);
   if (!result.success) {
     for (const issue of result.error.issues) {
       console.error(`config: ${issue.path.join(".") || "(env)"}: ${issue.message}`);

@@ -28,7 +28,7 @@ export async function createTestWorld(extra: Record<string, string> = {}): Promi
     NATS_URL: nats.url,
     DATA_DIR: dataDir,
     DATABASE_URL: `file:${join(dataDir, "test.db")}`,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal",
     STAGE_BACKOFF_MS: "200,400,800",
     ...extra,
   };

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { baseConfigSchema } from "../config.ts";
+import { jobSteps, jobs } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { getJob } from "../jobs/state.ts";
+import { bootService, type ServiceContext } from "../service.ts";
+import { createTestWorld, type TestWorld } from "../testing/env.ts";
+import { isoNow } from "../time.ts";
+import { publishStage, runStages } from "./stage-runner.ts";
+
+const MAX_ATTEMPTS = 3;
+let world: TestWorld;
+let svc: ServiceContext;
+let stop: () => Promise<void>;
+const calls = new Map<string, number>();
+
+/** How the test handler behaves, chosen by the job's domain. */
+async function handle(run: { job: { id: string; domain: string }; attempt: number }) {
+  calls.set(run.job.id, (calls.get(run.job.id) ?? 0) + 1);
+  if (run.job.domain === "flaky.test" && run.attempt < 3) throw new Error("flaky store");
+  if (run.job.domain === "fatal.test") throw new AppError("upstream_failed", "no sitemap");
+  if (run.job.domain === "broken.test") throw new Error("always broken");
+}
+
+beforeAll(async () => {
+  world = await createTestWorld();
+  svc = await bootService("runner-test", baseConfigSchema, world.env);
+  stop = await runStages(svc, [{ stage: "insights", firstStep: "insights", handle }], {
+    ackWaitMs: 5_000,
+    maxAttempts: MAX_ATTEMPTS,
+    backoffMs: [50, 100],
+    concurrency: 2,
+  });
+});
+
+afterAll(async () => {
+  await stop?.();
+  await svc?.close();
+  await world?.stop();
+});
+
+async function startJob(domain: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const now = isoNow();
+  await svc.db.write((db) =>
+    db
+      .insert(jobs)
+      .values({ id, domain, slug: domain, status: "processing", createdAt: now, updatedAt: now }),
+  );
+  await svc.db.write((db) =>
+    db.insert(jobSteps).values({ jobId: id, step: "insights", status: "running", startedAt: now }),
+  );
+  await publishStage(svc, id, "insights");
+  return id;
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await Bun.sleep(20);
+  }
+}
+
+const hasNext = async (jobId: string) => {
+  const last = await svc.jsm.streams
+    .getMessage(svc.names.pipelineStream, { last_by_subj: svc.names.stage("export") })
+    .catch(() => null);
+  return last?.json<{ jobId: string }>().jobId === jobId;
+};
+
+test("a stage that fails then succeeds is retried and hands the job on once", async () => {
+  const id = await startJob("flaky.test");
+  expect(await waitFor(() => hasNext(id), Boolean)).toBe(true);
+  expect(calls.get(id)).toBe(3);
+  await publishStage(svc, id, "insights");
+  await Bun.sleep(200);
+  expect(calls.get(id)).toBe(3);
+});
+
+test("a non-retryable failure errors the job at once with the step and attempt", async () => {
+  const id = await startJob("fatal.test");
+  const job = await waitFor(
+    () => getJob(svc.db, id),
+    (j) => j?.status === "errored",
+  );
+  expect(job).toMatchObject({
+    status: "errored",
+    errorStep: "insights",
+    errorCode: "upstream_failed",
+    errorMessage: "no sitemap",
+    errorAttempts: 1,
+  });
+  const event = await svc.jsm.streams.getMessage(svc.names.progressStream, {
+    last_by_subj: svc.names.progress(id),
+  });
+  expect(event.json()).toMatchObject({ type: "error", step: "insights", attempts: 1 });
+});
+
+test("a stage that keeps failing errors the job after the last attempt", async () => {
+  const id = await startJob("broken.test");
+  const job = await waitFor(
+    () => getJob(svc.db, id),
+    (j) => j?.status === "errored",
+  );
+  expect(job?.errorAttempts).toBe(MAX_ATTEMPTS);
+  expect(calls.get(id)).toBe(MAX_ATTEMPTS);
+  const step = await svc.db.db.query.jobSteps.findFirst({ where: eq(jobSteps.jobId, id) });
+  expect(step?.status).toBe("errored");
+});
+
+test("a message that fails its schema is terminated, not retried", async () => {
+  await svc.js.publish(svc.names.stage("insights"), JSON.stringify({ jobId: "nope" }));
+  const info = await waitFor(
+    () => svc.jsm.consumers.info(svc.names.pipelineStream, svc.names.consumer("insights")),
+    (i) => i.num_pending === 0 && i.num_ack_pending === 0,
+  );
+  expect(info.num_ack_pending).toBe(0);
+  expect(info.num_redelivered).toBe(0);
+});
