@@ -114,3 +114,40 @@ describe("progress over WebSocket", () => {
     }
   });
 });
+
+describe("command line", () => {
+  // Async spawns: the storefront serving the store runs in this test process.
+  async function cli(...args: string[]) {
+    const script = new URL("../../../scripts/cli.ts", import.meta.url).pathname;
+    const base = harness.stack.gatewayUrl;
+    const proc = Bun.spawn(
+      [process.execPath, script, ...args, "--url", base, "--key", harness.apiKey],
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    return { stdout, stderr, code };
+  }
+
+  test("cli analyze follows a job to the end and prints its download links", async () => {
+    const { stdout, stderr, code } = await cli("analyze", DEMO_DOMAIN);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Indexed: 40 products, 7 collections, 5 pages");
+    expect(
+      stdout.match(/^Download: http:\/\/127\.0\.0\.1:\d+\/api\/downloads\?jobId=/gm),
+    ).toHaveLength(4);
+    expect(stderr).toContain("100% notify-callbacks");
+  });
+
+  test("cli analyze exits 1 with the API's error for a store it cannot analyse", async () => {
+    const { stderr, code } = await cli("analyze", "not a domain");
+    expect(code).toBe(1);
+    expect(stderr).toContain("Invalid domain format.");
+  });
+});
