@@ -50,6 +50,9 @@ export function createApp(deps: GatewayDeps) {
 type ErrorReply = { status: number; body: { error: string; code: string } };
 
 function errorResponse(code: string | number, error: unknown): ErrorReply {
+  // Elysia wraps what a parse hook throws (our body reader's 413 and 400s) in a ParseError.
+  const cause = code === "PARSE" ? (error as Error).cause : undefined;
+  if (cause instanceof AppError) return errorResponse("AppError", cause);
   if (error instanceof AppError) {
     return { status: httpStatus(error.code), body: { error: error.message, code: error.code } };
   }
@@ -57,7 +60,7 @@ function errorResponse(code: string | number, error: unknown): ErrorReply {
     case "VALIDATION":
       return invalid(validationMessage(error));
     case "PARSE":
-      return invalid("Malformed request body.");
+      return invalid("Malformed request body; send JSON with Content-Type: application/json.");
     case "NOT_FOUND":
       return { status: 404, body: { error: "Not found", code: "not_found" } };
     case "INVALID_COOKIE_SIGNATURE":

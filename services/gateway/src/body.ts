@@ -12,7 +12,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("invalid_input", "Malformed JSON body.");
+    throw new AppError(
+      "invalid_input",
+      "Malformed JSON body; send JSON with Content-Type: application/json.",
+    );
   }
 }
 

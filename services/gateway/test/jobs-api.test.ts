@@ -79,6 +79,32 @@ describe("POST /api/jobs", () => {
     );
   });
 
+  test("refuses bodies over MAX_BODY_BYTES with 413, declared or streamed", async () => {
+    const big = JSON.stringify({ domain: "demo.shopsniffer.test", pad: "x".repeat(70_000) });
+    const declared = await gw.request("/api/jobs", postJson(big, gw.apiKey));
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).code).toBe("payload_too_large");
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++)
+          controller.enqueue(new TextEncoder().encode("x".repeat(10_000)));
+        controller.close();
+      },
+    });
+    const streamed = await gw.request("/api/jobs", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": gw.apiKey },
+      body: chunks,
+    });
+    expect(streamed.status).toBe(413);
+  });
+
+  test("says what is wrong with a malformed body", async () => {
+    const { status, body } = await createJob("{not json");
+    expect(status).toBe(400);
+    expect(body.error).toStartWith("Malformed JSON body");
+  });
+
   test("never answers 5xx to malformed, oversized or mistyped bodies", async () => {
     const cases: unknown[] = [
       "{not json",
