@@ -1,7 +1,9 @@
 import { AppError } from "../errors.ts";
 import type { StoreFetcher } from "./fetch.ts";
 import { NOT_SHOPIFY_MESSAGE, PASSWORD_PROTECTED_MESSAGE } from "./messages.ts";
+import { readCapped } from "./read-capped.ts";
 
+/** Home pages past this size are cut: what identifies a store is near the top. */
 const MAX_HTML_BYTES = 5 * 1024 * 1024;
 
 /** What the storefront's home page says about the store behind a domain. */
@@ -22,7 +24,7 @@ export async function inspectStore(fetchStore: StoreFetcher, domain: string) {
   const { response, url } = await fetchStore(`https://${domain}/`, {
     headers: { accept: "text/html" },
   });
-  const html = await readCapped(response);
+  const html = await readCapped(response, MAX_HTML_BYTES);
   const inspection: StoreInspection = {
     finalHost: url.hostname,
     finalUrl: url.toString(),
@@ -69,9 +71,4 @@ export function shopifySignals(headers: Headers, html: string): string[] {
   }
   if (/["'(](?:https?:)?\/\/[^"'\s/]+\/cdn\/shop\//.test(html)) signals.push("asset:/cdn/shop/");
   return signals;
-}
-
-async function readCapped(response: Response): Promise<string> {
-  const body = await response.arrayBuffer();
-  return new TextDecoder().decode(body.slice(0, MAX_HTML_BYTES));
 }
