@@ -5,6 +5,7 @@ export const errorCodes = [
   "not_shopify",
   "password_protected",
   "store_unreachable",
+  "blocked_address",
   "unauthorized",
   "not_found",
   "conflict",
@@ -45,6 +46,7 @@ export function httpStatus(code: ErrorCode): number {
     case "not_shopify":
     case "password_protected":
     case "store_unreachable":
+    case "blocked_address":
       return 422;
     case "upstream_failed":
       return 502;

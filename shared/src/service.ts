@@ -40,7 +40,10 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
   const jsm = await nc.jetstreamManager();
   const names = natsNames(config.NATS_PREFIX);
   await ensureStreams(jsm, names);
-  log.info({ nats: config.NATS_URL, database: redactUrl(config.DATABASE_URL) }, "service ready");
+  log.info(
+    { nats: redactUrl(config.NATS_URL), database: redactUrl(config.DATABASE_URL) },
+    "service ready",
+  );
   return {
     name,
     config,
@@ -57,12 +60,17 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
   };
 }
 
+/** A URL fit for logs: no user, password or query string (libSQL tokens travel there). */
 function redactUrl(url: string): string {
-  const parsed = URL.parse(url);
-  if (!parsed || parsed.protocol === "file:") return url;
-  parsed.password = "";
-  parsed.username = "";
-  return parsed.toString();
+  return url
+    .split(",")
+    .map((one) => {
+      const parsed = URL.parse(one.trim());
+      if (!parsed) return "(unparsable URL)";
+      if (parsed.protocol === "file:") return parsed.pathname;
+      return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+    })
+    .join(",");
 }
 
 /** Runs `stop` once on SIGINT or SIGTERM, then exits. */

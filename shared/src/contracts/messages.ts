@@ -8,9 +8,11 @@ export const stageMessageSchema = z.object({
 });
 export type StageMessage = z.infer<typeof stageMessageSchema>;
 
+/** A job's lifecycle: `pending` → `processing` → `completed` | `errored`. */
 export const jobStatusSchema = z.enum(["pending", "processing", "completed", "errored"]);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
+/** How a step ended, or that it is still `running`. */
 export const stepStatusSchema = z.enum(["running", "completed", "skipped", "errored"]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 

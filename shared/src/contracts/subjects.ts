@@ -18,6 +18,11 @@ export function natsNames(prefix: string) {
     consumer: (stage: Stage) => `${prefix}-stage-${stage}`,
     /** Deduplication id of a stage message: a job enters each stage once. */
     stageMsgId: (jobId: string, stage: Stage) => `${jobId}:${stage}`,
+    /**
+     * Deduplication id of a progress event that happens once per job (`complete`, `error`) or
+     * once per step outcome (`step:<name>:<status>`); `status` snapshots carry none.
+     */
+    progressMsgId: (jobId: string, once: string) => `${jobId}:progress:${once}`,
   };
 }
 

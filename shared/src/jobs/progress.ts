@@ -3,6 +3,7 @@ import { type ProgressEvent, progressEventSchema } from "../contracts/messages.t
 import { overallProgress, type Step } from "../contracts/stages.ts";
 import type { NatsNames } from "../contracts/subjects.ts";
 import type { Db } from "../db/client.ts";
+import { assertNever } from "../errors.ts";
 import { isoNow } from "../time.ts";
 import { getJob, refreshCounts, saveProgress } from "./state.ts";
 
@@ -15,14 +16,14 @@ export class ProgressReporter {
   ) {}
 
   /**
-   * Publishes one event after checking it against the contract. A job ends once, so `complete`
-   * and `error` events carry a msgID and a stage that runs twice publishes them once.
+   * Publishes one event after checking it against the contract. Events that happen once (the
+   * job's end, a step's outcome) carry a msgID, so a stage that runs twice publishes them once.
    */
   async publish(event: ProgressEvent): Promise<void> {
     const checked = progressEventSchema.parse(event);
-    const terminal = checked.type === "complete" || checked.type === "error";
+    const once = onceKey(checked);
     await this.js.publish(this.names.progress(checked.job_id), JSON.stringify(checked), {
-      ...(terminal ? { msgID: `${checked.job_id}:${checked.type}` } : {}),
+      ...(once ? { msgID: this.names.progressMsgId(checked.job_id, once) } : {}),
     });
   }
 
@@ -31,16 +32,16 @@ export class ProgressReporter {
    * `fraction` is how far `step` itself has come (0..1).
    */
   async status(jobId: string, step: Step, fraction: number): Promise<void> {
-    const progress = overallProgress(step, fraction);
     await refreshCounts(this.db, jobId);
-    await saveProgress(this.db, jobId, step, progress);
+    await saveProgress(this.db, jobId, step, overallProgress(step, fraction));
     const job = await getJob(this.db, jobId);
     if (!job) return;
     await this.publish({
       type: "status",
       status: job.status,
       step,
-      progress,
+      // The stored value never decreases, even when a stage runs again from its start.
+      progress: job.progress / 1000,
       job_id: jobId,
       product_count: job.productCount,
       collection_count: job.collectionCount,
@@ -49,7 +50,7 @@ export class ProgressReporter {
     });
   }
 
-  /** Publishes the end of a step (`completed: true` unless it errored). */
+  /** Publishes the end of a step; failures are reported by an `error` event instead. */
   async step(jobId: string, step: Step, status: "completed" | "skipped", reason?: string) {
     await this.publish({
       type: "step",
@@ -60,5 +61,19 @@ export class ProgressReporter {
       ...(reason ? { reason } : {}),
       at: isoNow(),
     });
+  }
+}
+
+function onceKey(event: ProgressEvent): string | null {
+  switch (event.type) {
+    case "complete":
+    case "error":
+      return event.type;
+    case "step":
+      return `step:${event.step}:${event.status}`;
+    case "status":
+      return null;
+    default:
+      return assertNever(event);
   }
 }

@@ -8,6 +8,7 @@ import { isoNow } from "../time.ts";
 
 export type JobRow = typeof jobs.$inferSelect;
 
+/** The job row, or undefined for an unknown id. */
 export async function getJob(handle: Db, jobId: string): Promise<JobRow | undefined> {
   return handle.db.query.jobs.findFirst({ where: eq(jobs.id, jobId) });
 }
@@ -97,12 +98,20 @@ export async function refreshCounts(handle: Db, jobId: string) {
   );
 }
 
-/** Stores overall progress (0..1) on the job row, for status polls and late joiners. */
+/**
+ * Stores overall progress (0..1) on the job row, for status polls and late joiners. Progress
+ * only moves forward: a stage that runs again keeps the furthest point reached.
+ */
 export async function saveProgress(handle: Db, jobId: string, step: Step, progress: number) {
+  const permille = Math.round(progress * 1000);
   await handle.write((db) =>
     db
       .update(jobs)
-      .set({ currentStep: step, progress: Math.round(progress * 1000), updatedAt: isoNow() })
+      .set({
+        currentStep: sql`CASE WHEN ${permille} >= ${jobs.progress} THEN ${step} ELSE ${jobs.currentStep} END`,
+        progress: sql`MAX(${jobs.progress}, ${permille})`,
+        updatedAt: isoNow(),
+      })
       .where(eq(jobs.id, jobId)),
   );
 }

@@ -32,9 +32,16 @@ export async function startLocalNats(storeDir: string, binary = "nats-server"): 
   const proc = Bun.spawn([path, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
     stdout: "ignore",
     stderr: "pipe",
+    // Its own process group: a terminal's Ctrl-C must not stop NATS before the services drain.
+    detached: true,
   });
   const url = `nats://127.0.0.1:${port}`;
-  await waitForNats(url, proc);
+  try {
+    await waitForNats(url, proc);
+  } catch (error) {
+    proc.kill("SIGKILL");
+    throw error;
+  }
   return {
     url,
     port,

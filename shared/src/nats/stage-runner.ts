@@ -1,7 +1,8 @@
-import { AckPolicy, type ConsumerMessages, type JsMsg, nanos } from "nats";
+import { AckPolicy, type Consumer, type JsMsg, nanos } from "nats";
 import { type StageMessage, stageMessageSchema } from "../contracts/messages.ts";
-import { nextStage, type Stage, type Step } from "../contracts/stages.ts";
-import { toFailure } from "../errors.ts";
+import { nextStage, type Stage, type Step, stepSchema } from "../contracts/stages.ts";
+import { type FailureRecord, toFailure } from "../errors.ts";
+import { finalEvent } from "../jobs/final-event.ts";
 import { ProgressReporter } from "../jobs/progress.ts";
 import { failJob, getJob, type JobRow } from "../jobs/state.ts";
 import type { Logger } from "../log.ts";
@@ -35,13 +36,19 @@ export interface RunnerOptions {
   maxAttempts: number;
   backoffMs: number[];
   concurrency: number;
+  /** On stop, how long running handlers may finish before their messages are handed back. */
+  shutdownGraceMs?: number;
 }
 
+const PULL_EXPIRES_MS = 2_000;
+
 /**
- * Consumes each spec's stage from the pipeline stream. A message is acked only after its handler
- * committed its results and the next stage was published. Retryable failures are nak'ed with
- * back-off; the last failure, or a non-retryable one, marks the job `errored` and terminates
- * the message. Returns a function that stops consuming and waits for running handlers.
+ * Consumes each spec's stage from the pipeline stream, one message per free slot (nothing is
+ * pulled ahead, so no message waits unheard in a buffer). A message is acked only after its
+ * handler committed its results and the next stage was published. Retryable failures are
+ * nak'ed with back-off; the last failure, or a non-retryable one, marks the job `errored` and
+ * terminates the message. Returns a function that stops consuming: handlers still running
+ * after the grace period get their messages nak'ed, so another process takes them at once.
  */
 export async function runStages(
   svc: ServiceContext,
@@ -55,10 +62,44 @@ export async function runStages(
 }
 
 async function startConsumer(svc: ServiceContext, spec: StageSpec, options: RunnerOptions) {
-  const durable = svc.names.consumer(spec.stage);
+  const consumer = await ensureConsumer(svc, spec.stage, options);
+  const running = new Map<Promise<void>, JsMsg>();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      if (running.size >= options.concurrency) {
+        await Promise.race(running.keys());
+        continue;
+      }
+      const msg = await pullOne(svc, consumer);
+      if (!msg || stopped) {
+        msg?.nak();
+        continue;
+      }
+      const task = handleMessage(svc, spec, options, msg)
+        .catch((error) => handlerCrashed(svc, spec, msg, error))
+        .finally(() => running.delete(task));
+      running.set(task, msg);
+    }
+  })();
+  svc.log.info({ stage: spec.stage, consumer: svc.names.consumer(spec.stage) }, "consuming stage");
+  return async () => {
+    stopped = true;
+    await loop;
+    const grace = Bun.sleep(options.shutdownGraceMs ?? 3_000).then(() => "timeout" as const);
+    const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
+    if ((await Promise.race([settled, grace])) === "timeout") {
+      for (const msg of running.values()) msg.nak();
+      svc.log.warn({ stage: spec.stage, handedBack: running.size }, "stopped mid-stage");
+    }
+  };
+}
+
+async function ensureConsumer(svc: ServiceContext, stage: Stage, options: RunnerOptions) {
+  const durable = svc.names.consumer(stage);
   const config = {
     durable_name: durable,
-    filter_subject: svc.names.stage(spec.stage),
+    filter_subject: svc.names.stage(stage),
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(options.ackWaitMs),
     // One more than our own limit, so a handler that keeps crashing is still caught below.
@@ -67,26 +108,27 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
   await svc.jsm.consumers.add(svc.names.pipelineStream, config).catch(async () => {
     await svc.jsm.consumers.update(svc.names.pipelineStream, durable, config);
   });
-  const consumer = await svc.js.consumers.get(svc.names.pipelineStream, durable);
-  const messages = await consumer.consume({ max_messages: options.concurrency });
-  const running = new Set<Promise<void>>();
-  const loop = (async () => {
-    for await (const msg of messages) {
-      const task = handleMessage(svc, spec, options, msg).finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= options.concurrency) await Promise.race(running);
-    }
-  })();
-  svc.log.info({ stage: spec.stage, consumer: durable }, "consuming stage");
-  return async () => {
-    await stopMessages(messages);
-    await Promise.allSettled([...running]);
-    await loop.catch(() => undefined);
-  };
+  return svc.js.consumers.get(svc.names.pipelineStream, durable);
 }
 
-async function stopMessages(messages: ConsumerMessages) {
-  await messages.close().catch(() => undefined);
+async function pullOne(svc: ServiceContext, consumer: Consumer): Promise<JsMsg | null> {
+  try {
+    return await consumer.next({ expires: PULL_EXPIRES_MS });
+  } catch (error) {
+    if (!svc.nc.isClosed()) svc.log.warn({ err: error }, "pull failed; retrying");
+    await Bun.sleep(1_000);
+    return null;
+  }
+}
+
+/** Last line of defence: a handler bookkeeping error must not take the service down. */
+function handlerCrashed(svc: ServiceContext, spec: StageSpec, msg: JsMsg, error: unknown) {
+  svc.log.error({ stage: spec.stage, seq: msg.seq, err: error }, "stage message not handled");
+  try {
+    msg.nak(5_000);
+  } catch {
+    // The connection is gone; the message comes back after its ack wait.
+  }
 }
 
 async function handleMessage(
@@ -103,26 +145,41 @@ async function handleMessage(
   }
   const job = await getJob(svc.db, parsed.jobId);
   const log = svc.log.child({ jobId: parsed.jobId, stage: spec.stage });
-  if (!job || job.status === "completed" || job.status === "errored") {
-    log.warn({ status: job?.status ?? "missing" }, "stage message for a finished job acked");
+  if (!job) {
+    log.warn("stage message for an unknown job terminated");
+    msg.term();
+    return;
+  }
+  if (job.status === "completed" || job.status === "errored") {
+    await republishFinal(svc, job, log);
     msg.ack();
     return;
   }
-  const attempt = msg.info.redeliveryCount;
   const run: StageRun = {
     job,
     stage: spec.stage,
-    attempt,
+    attempt: msg.info.redeliveryCount,
     log,
     progress: new ProgressReporter(svc.js, svc.names, svc.db),
     step: spec.firstStep,
   };
-  if (attempt > options.maxAttempts) {
+  if (run.attempt > options.maxAttempts) {
+    run.step = currentStep(job, spec.firstStep);
     const failure = { code: "internal" as const, message: "stage kept crashing", retryable: false };
     await giveUp(svc, run, msg, failure, options.maxAttempts);
     return;
   }
   await runHandler(svc, spec, options, msg, run);
+}
+
+/**
+ * A message for a finished job means the stage that finished it may have stopped before its
+ * final event went out; publishing it again is safe, as its msgID drops a repeat.
+ */
+async function republishFinal(svc: ServiceContext, job: JobRow, log: Logger) {
+  const event = finalEvent(job, svc.config.PUBLIC_URL);
+  if (event) await new ProgressReporter(svc.js, svc.names, svc.db).publish(event);
+  log.info({ status: job.status }, "stage message for a finished job acked");
 }
 
 async function runHandler(
@@ -137,31 +194,43 @@ async function runHandler(
   try {
     await spec.handle(run);
     await publishNext(svc, run.job.id, spec.stage);
-    await msg.ackAck();
-    run.log.info({ attempt: run.attempt, durationMs: ms(started) }, "stage done");
   } catch (error) {
-    const failure = toFailure(error);
-    if (failure.retryable && run.attempt < options.maxAttempts) {
-      const delay = options.backoffMs[Math.min(run.attempt, options.backoffMs.length) - 1] ?? 0;
-      run.log.warn({ attempt: run.attempt, delayMs: delay, err: failure }, "stage retry");
-      msg.nak(delay);
-      return;
-    }
-    await giveUp(svc, run, msg, failure, run.attempt);
+    await retryOrGiveUp(svc, options, msg, run, toFailure(error));
+    return;
   } finally {
     clearInterval(heartbeat);
   }
+  // The work is committed and handed on; if this ack is lost the stage simply runs again.
+  await msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
+  run.log.info({ attempt: run.attempt, durationMs: msSince(started) }, "stage done");
+}
+
+async function retryOrGiveUp(
+  svc: ServiceContext,
+  options: RunnerOptions,
+  msg: JsMsg,
+  run: StageRun,
+  failure: FailureRecord,
+) {
+  if (failure.retryable && run.attempt < options.maxAttempts) {
+    const delay = options.backoffMs[Math.min(run.attempt, options.backoffMs.length) - 1] ?? 0;
+    run.log.warn({ attempt: run.attempt, delayMs: delay, err: failure }, "stage retry");
+    msg.nak(delay);
+    return;
+  }
+  await giveUp(svc, run, msg, failure, run.attempt);
 }
 
 async function giveUp(
   svc: ServiceContext,
   run: StageRun,
   msg: JsMsg,
-  failure: ReturnType<typeof toFailure>,
+  failure: FailureRecord,
   attempts: number,
 ) {
   run.log.error({ attempts, step: run.step, err: failure }, "stage failed, job errored");
   await failJob(svc.db, run.job.id, run.step, failure, attempts);
+  msg.term();
   await run.progress.publish({
     type: "error",
     job_id: run.job.id,
@@ -171,7 +240,6 @@ async function giveUp(
     attempts,
     at: isoNow(),
   });
-  msg.term();
 }
 
 /** Publishes the job's next stage; the msgID makes a repeated publish a no-op. */
@@ -187,6 +255,11 @@ async function publishNext(svc: ServiceContext, jobId: string, stage: Stage) {
   if (next) await publishStage(svc, jobId, next);
 }
 
+function currentStep(job: JobRow, fallback: Step): Step {
+  const parsed = stepSchema.safeParse(job.currentStep);
+  return parsed.success ? parsed.data : fallback;
+}
+
 function parseStageMessage(msg: JsMsg): StageMessage | null {
   try {
     const result = stageMessageSchema.safeParse(msg.json());
@@ -196,6 +269,6 @@ function parseStageMessage(msg: JsMsg): StageMessage | null {
   }
 }
 
-function ms(started: number): number {
+function msSince(started: number): number {
   return Math.round(performance.now() - started);
 }

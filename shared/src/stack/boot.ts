@@ -33,17 +33,16 @@ export async function bootStack(options: BootStackOptions): Promise<RunningStack
     DATABASE_URL: config.DATABASE_URL,
     PUBLIC_URL: config.PUBLIC_URL,
   };
-  const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  await migrateDb(db);
-  db.close();
   const supervisor = new Supervisor({ env, output: options.output, onEvent: options.onEvent });
-  supervisor.startAll();
   const gatewayUrl = `http://127.0.0.1:${config.PORT}`;
   const stop = async () => {
     await supervisor.stop();
     await nats?.stop();
   };
   try {
+    const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+    await migrateDb(db).finally(() => db.close());
+    supervisor.startAll();
     await waitForGateway(gatewayUrl);
   } catch (error) {
     await stop();

@@ -74,10 +74,15 @@ export class Supervisor {
       child.wanted = false;
       child.proc.kill("SIGTERM");
     }
-    const timeout = Bun.sleep(10_000).then(() => {
-      for (const child of running) child.proc.kill("SIGKILL");
+    let timer: Timer | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        for (const child of running) child.proc.kill("SIGKILL");
+        resolve();
+      }, 10_000);
     });
     await Promise.race([Promise.all(running.map((c) => c.proc.exited)), timeout]);
+    clearTimeout(timer);
   }
 
   private onExit(name: ServiceName, child: Child, code: number | null) {

@@ -1,11 +1,12 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { AppError } from "../errors.ts";
-import { NOT_SHOPIFY_MESSAGE } from "./messages.ts";
 
 /**
- * Resolves `host` and refuses it when any address is loopback, private, link-local or
+ * Resolves `hostname` and refuses it when any address is loopback, private, link-local or
  * otherwise not on the public internet, so a job can never be pointed at our own network.
+ * Throws `blocked_address` (not retryable) or a retryable `store_unreachable` when the name
+ * does not resolve.
  */
 export async function assertPublicHost(hostname: string): Promise<void> {
   // URL keeps IPv6 literals in brackets; lookups and isIP want them bare.
@@ -25,26 +26,54 @@ export async function assertPublicHost(hostname: string): Promise<void> {
   if (addresses.some((a) => isNonPublicAddress(a.address))) throw blocked(host);
 }
 
-/** True for addresses outside the public internet (RFC 1918, loopback, link-local, ULA...). */
+/** True for addresses outside the public internet, in any IPv4 or IPv6 spelling. */
 export function isNonPublicAddress(address: string): boolean {
-  if (isIP(address) === 4) return isNonPublicV4(address);
-  const lower = address.toLowerCase();
-  const mapped = lower.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
-  if (mapped?.[1]) return isNonPublicV4(mapped[1]);
+  if (isIP(address) === 4) return isNonPublicV4(address.split(".").map(Number));
+  const bytes = ipv6Bytes(address);
+  if (!bytes) return true;
+  const embedded = embeddedV4(bytes);
+  if (embedded) return isNonPublicV4(embedded);
+  const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes;
   return (
-    lower === "::" ||
-    lower === "::1" ||
-    lower.startsWith("fc") ||
-    lower.startsWith("fd") ||
-    lower.startsWith("fe8") ||
-    lower.startsWith("fe9") ||
-    lower.startsWith("fea") ||
-    lower.startsWith("feb")
+    bytes.every((b) => b === 0) ||
+    (bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1) ||
+    (b0 & 0xfe) === 0xfc ||
+    (b0 === 0xfe && (b1 & 0xc0) === 0x80) ||
+    b0 === 0xff ||
+    (b0 === 0x20 && b1 === 0x01 && b2 === 0x0d && b3 === 0xb8)
   );
 }
 
-function isNonPublicV4(address: string): boolean {
-  const [a = 0, b = 0] = address.split(".").map(Number);
+/** The IPv4 address inside a mapped (`::ffff:a.b.c.d`), compatible or NAT64 IPv6 address. */
+function embeddedV4(bytes: number[]): number[] | null {
+  const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+  const mapped = zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const compatible = zeros(0, 12) && !zeros(12, 15);
+  const nat64 = bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12);
+  return mapped || compatible || (bytes[0] === 0 && nat64) ? bytes.slice(12) : null;
+}
+
+/** The 16 bytes of an IPv6 address in any valid spelling, or null. */
+function ipv6Bytes(address: string): number[] | null {
+  const text = address.toLowerCase().replace(/%.*$/, "");
+  if (isIP(text) !== 6) return null;
+  const [head = "", tail] = text.split("::");
+  const groups = (part: string) => (part ? part.split(":") : []);
+  const words = (parts: string[]) =>
+    parts.flatMap((g) => {
+      if (g.includes(".")) {
+        const [a = 0, b = 0, c = 0, d = 0] = g.split(".").map(Number);
+        return [(a << 8) | b, (c << 8) | d];
+      }
+      return [Number.parseInt(g, 16)];
+    });
+  const left = words(groups(head));
+  const right = tail === undefined ? [] : words(groups(tail));
+  const fill = new Array<number>(8 - left.length - right.length).fill(0);
+  return [...left, ...fill, ...right].flatMap((w) => [w >> 8, w & 0xff]);
+}
+
+function isNonPublicV4([a = 0, b = 0, c = 0]: number[]): boolean {
   return (
     a === 0 ||
     a === 10 ||
@@ -52,14 +81,15 @@ function isNonPublicV4(address: string): boolean {
     (a === 100 && b >= 64 && b <= 127) ||
     (a === 169 && b === 254) ||
     (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 0 && (c === 0 || c === 2)) ||
     (a === 192 && b === 168) ||
     (a === 198 && (b === 18 || b === 19)) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113) ||
     a >= 224
   );
 }
 
 function blocked(host: string): AppError {
-  return new AppError("not_shopify", NOT_SHOPIFY_MESSAGE, false, {
-    cause: new Error(`${host} is not a public address`),
-  });
+  return new AppError("blocked_address", `${host} is not a public internet address.`);
 }

@@ -39,7 +39,11 @@ export function createStoreFetcher(options: StoreFetcherOptions): StoreFetcher {
       if (redirects.length >= maxRedirects) {
         throw new AppError("store_unreachable", `Too many redirects from ${url.host}.`);
       }
-      url = new URL(location, url);
+      const next = URL.parse(location, url);
+      if (!next) {
+        throw new AppError("store_unreachable", `${url.host} redirected to a malformed URL.`);
+      }
+      url = next;
       redirects.push({ status: response.status, url: url.toString() });
     }
   };
