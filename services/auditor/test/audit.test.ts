@@ -18,10 +18,11 @@ import {
   REAL_FIXTURES,
   type TestWorld,
 } from "@shopsniffer/shared/testing/env";
+import { stageRunFor, watchProgress } from "@shopsniffer/shared/testing/stage-run";
 import { and, eq } from "drizzle-orm";
 import { auditStage } from "../src/audit/stage.ts";
 import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
-import { insertJob, reload, stageRun, waitForEnd, watchProgress } from "./helpers.ts";
+import { insertJob, reload, waitForEnd } from "./helpers.ts";
 
 const DEMO = "demo.shopsniffer.test";
 const PURECANE = "purecane.com";
@@ -101,7 +102,7 @@ afterAll(async () => {
 
 async function audit(domain: string) {
   const job = await insertJob(svc, domain);
-  await auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+  await auditStage(svc, fetchStore).handle(await stageRunFor(svc, job.id, "audit", "audit"));
   return reload(svc, job.id);
 }
 
@@ -135,7 +136,7 @@ describe("audit", () => {
   test("publishes status at start and end, then the completed step", async () => {
     const job = await insertJob(svc, DEMO);
     const watch = watchProgress(svc, job.id);
-    await auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+    await auditStage(svc, fetchStore).handle(await stageRunFor(svc, job.id, "audit", "audit"));
     await watch.stop();
     expect(watch.events.map((e) => [e.type, e.progress ?? e.status])).toEqual([
       ["status", 0.05],
@@ -161,7 +162,9 @@ describe("audit", () => {
 
   test("fails a password-protected store with the reference message", async () => {
     const job = await insertJob(svc, LOCKED);
-    const run = auditStage(svc, fetchStore).handle(stageRun(svc, job, "audit", "audit"));
+    const run = auditStage(svc, fetchStore).handle(
+      await stageRunFor(svc, job.id, "audit", "audit"),
+    );
     await expect(run).rejects.toMatchObject({
       code: "password_protected",
       message: PASSWORD_PROTECTED_MESSAGE,
@@ -172,7 +175,7 @@ describe("audit", () => {
   test("retries a store answering 503", async () => {
     const job = await insertJob(svc, FLAKY);
     const error = await auditStage(svc, fetchStore)
-      .handle(stageRun(svc, job, "audit", "audit"))
+      .handle(await stageRunFor(svc, job.id, "audit", "audit"))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "store_unreachable", retryable: true });

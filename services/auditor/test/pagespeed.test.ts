@@ -2,11 +2,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { jobSteps } from "@shopsniffer/shared/db/schema";
 import { bootService } from "@shopsniffer/shared/service";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
+import { stageRunFor, watchProgress } from "@shopsniffer/shared/testing/stage-run";
 import { eq } from "drizzle-orm";
 import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
 import { createPagespeedProvider } from "../src/pagespeed/provider.ts";
 import { pagespeedStage } from "../src/pagespeed/stage.ts";
-import { insertJob, stageRun, watchProgress } from "./helpers.ts";
+import { insertJob } from "./helpers.ts";
 
 const REASON = "no PageSpeed provider configured (PAGESPEED_PROVIDER=none)";
 
@@ -27,7 +28,9 @@ test("without a provider the step is skipped with its reason and no numbers", as
   const job = await insertJob(svc, "shop.example.com");
   const watch = watchProgress(svc, job.id);
   const provider = createPagespeedProvider(svc.config.PAGESPEED_PROVIDER);
-  await pagespeedStage(svc, provider).handle(stageRun(svc, job, "pagespeed", "pagespeed"));
+  await pagespeedStage(svc, provider).handle(
+    await stageRunFor(svc, job.id, "pagespeed", "pagespeed"),
+  );
   await watch.stop();
 
   const [step] = await svc.db.db.select().from(jobSteps).where(eq(jobSteps.jobId, job.id));

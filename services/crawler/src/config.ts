@@ -18,6 +18,13 @@ export const crawlerConfigSchema = baseConfigSchema.extend({
   CRAWLER_MAX_COLLECTION_PAGES: positiveInt(100),
   /** Sitemap URLs written per insert statement. */
   CRAWLER_SITEMAP_BATCH: positiveInt(500),
+  /**
+   * Sitemap URLs read per job at most. Past it the sitemap stage stops reading, marks its step
+   * `truncated` and completes with what it has.
+   */
+  CRAWLER_MAX_SITEMAP_URLS: positiveInt(200_000),
+  /** Child sitemaps read per job at most, nested indexes included (Shopify lists a few dozen). */
+  CRAWLER_MAX_SITEMAP_CHILDREN: positiveInt(1_000),
 });
 
 export type CrawlerSettings = z.infer<typeof crawlerConfigSchema>;

@@ -19,10 +19,13 @@ const server = Bun.serve({
   hostname: "127.0.0.1",
   fetch(request) {
     const url = new URL(request.url);
+    const page = Number(url.searchParams.get("page"));
     if (url.pathname === "/paged.json") {
-      const page = Number(url.searchParams.get("page"));
       return Response.json({ products: page <= 3 ? [{ id: page }] : [] });
     }
+    const broken = url.pathname.match(/^\/broken-page-2(\/.+)$/)?.[1];
+    if (broken && page === 1) return Response.json({ products: [{ id: 1 }] });
+    if (broken) return ANSWERS[broken]?.() ?? new Response("?", { status: 500 });
     return ANSWERS[url.pathname]?.() ?? new Response("?", { status: 500 });
   },
 });
@@ -69,5 +72,29 @@ describe("storefront JSON pages", () => {
     const capped = await forEachJsonPage(fetchStore, url, "products", 2, async () => {});
     expect(capped).toMatchObject({ pagesRead: 2, itemCount: 2, endedBy: "cap" });
     expect(url(4)).toBe("https://shop.test/paged.json?limit=250&page=4");
+  });
+
+  test("an unavailable first page means the list is not served", async () => {
+    const url = (n: number) => pagedUrl("https://shop.test/missing.json", n);
+    const outcome = await forEachJsonPage(fetchStore, url, "products", 10, async () => {});
+    expect(outcome).toMatchObject({ available: false, pagesRead: 0, endedBy: "unavailable" });
+  });
+
+  test("an unavailable later page throws a retryable error, not a short list", async () => {
+    for (const answer of ["/missing.json", "/html.json", "/shape.json", "/forbidden.json"]) {
+      const url = (n: number) => pagedUrl(`https://shop.test/broken-page-2${answer}`, n);
+      const pagesSeen: number[] = [];
+      const series = forEachJsonPage(fetchStore, url, "products", 10, async (_items, n) => {
+        pagesSeen.push(n);
+      });
+      await expect(series).rejects.toMatchObject({ code: "upstream_failed", retryable: true });
+      expect(pagesSeen).toEqual([1]);
+    }
+  });
+
+  test("an errors body on a later page still ends the series normally", async () => {
+    const url = (n: number) => pagedUrl("https://shop.test/broken-page-2/refused.json", n);
+    const outcome = await forEachJsonPage(fetchStore, url, "products", 10, async () => {});
+    expect(outcome).toMatchObject({ available: true, pagesRead: 1, endedBy: "errors" });
   });
 });

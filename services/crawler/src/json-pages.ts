@@ -1,5 +1,7 @@
+import { AppError } from "@shopsniffer/shared/errors";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
-import { getStore, readCapped, throwIfTransient } from "./store-get.ts";
+import { readCapped } from "@shopsniffer/shared/store/read-capped";
+import { getStore, throwIfTransient } from "./store-get.ts";
 
 /** Larger bodies are cut here, then fail to parse: no storefront list page is this big. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -61,14 +63,17 @@ export interface PagingOutcome {
   available: boolean;
   pagesRead: number;
   itemCount: number;
+  /** `unavailable` only ever ends a series at its first page (`available` is then false). */
   endedBy: "empty" | "errors" | "cap" | "unavailable";
   /** Why the first page was unavailable, or what the `errors` body said. */
   reason?: string;
 }
 
 /**
- * Reads `pageUrl(1)`, `pageUrl(2)`, ... until an empty list, an `errors` body, an unavailable
- * page or `maxPages`, handing each non-empty page to `onPage` before fetching the next.
+ * Reads `pageUrl(1)`, `pageUrl(2)`, ... until an empty list, an `errors` body or `maxPages`,
+ * handing each non-empty page to `onPage` before fetching the next. An unavailable first page
+ * means the store does not serve the list; an unavailable later page (404, HTML, garbage)
+ * would leave the list cut short, so it throws a retryable `upstream_failed` instead.
  */
 export async function forEachJsonPage(
   fetchStore: StoreFetcher,
@@ -79,11 +84,18 @@ export async function forEachJsonPage(
 ): Promise<PagingOutcome> {
   let itemCount = 0;
   for (let page = 1; page <= maxPages; page++) {
-    const answer = await fetchJsonPage(fetchStore, pageUrl(page), key);
+    const url = pageUrl(page);
+    const answer = await fetchJsonPage(fetchStore, url, key);
     const pagesRead = page - 1;
+    if (answer.kind === "unavailable" && page > 1) throw brokenSeries(url, answer.reason);
     if (answer.kind === "unavailable") {
-      const available = page > 1;
-      return { available, pagesRead, itemCount, endedBy: "unavailable", reason: answer.reason };
+      return {
+        available: false,
+        pagesRead,
+        itemCount,
+        endedBy: "unavailable",
+        reason: answer.reason,
+      };
     }
     if (answer.kind === "errors") {
       return { available: true, pagesRead, itemCount, endedBy: "errors", reason: answer.message };
@@ -95,6 +107,15 @@ export async function forEachJsonPage(
     itemCount += answer.items.length;
   }
   return { available: true, pagesRead: maxPages, itemCount, endedBy: "cap" };
+}
+
+function brokenSeries(url: string, reason: string): AppError {
+  const { pathname, search } = new URL(url);
+  return new AppError(
+    "upstream_failed",
+    `The store stopped serving ${pathname}${search} mid-list (${reason}); will try again.`,
+    true,
+  );
 }
 
 /** `base` with `limit=250&page=N` (Shopify's largest page). */

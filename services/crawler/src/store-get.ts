@@ -46,26 +46,3 @@ export async function throwIfTransient(answer: StoreResponse): Promise<void> {
     true,
   );
 }
-
-/** Reads a body as text, keeping at most `maxBytes` and dropping the rest unread. */
-export async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const room = maxBytes - bytes;
-    text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, {
-      stream: true,
-    });
-    bytes += value.byteLength;
-    if (bytes >= maxBytes) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return text + decoder.decode();
-}

@@ -76,6 +76,33 @@ describe("sitemap stage failures", () => {
       { loc: `https://${DOMAIN}/sitemap_collections_9.xml`, error: "HTTP 404" },
     ]);
   });
+
+  test("the step's progress never falls when a nested index grows the queue", async () => {
+    const child = (name: string) => `<sitemap><loc>https://${DOMAIN}/${name}</loc></sitemap>`;
+    const nested = ["sitemap_collections_1.xml", "sitemap_blogs_1.xml", "sitemap_blogs_2.xml"];
+    intercept = (url) => {
+      if (url.pathname === "/sitemap.xml") {
+        const root = ["sitemap_pages_1.xml", "sitemap_nested_1.xml"].map(child).join("");
+        return new Response(`<sitemapindex>${root}</sitemapindex>`);
+      }
+      if (url.pathname === "/sitemap_nested_1.xml") {
+        return new Response(`<sitemapindex>${nested.map(child).join("")}</sitemapindex>`);
+      }
+      return undefined;
+    };
+    const jobId = await h.createJob();
+    const run = await h.stageRun(jobId, "sitemap");
+    const fractions: number[] = [];
+    const status = run.progress.status.bind(run.progress);
+    run.progress.status = async (id, step, fraction) => {
+      fractions.push(fraction);
+      await status(id, step, fraction);
+    };
+    await runSitemapStage(h.deps, run);
+    expect(fractions).toHaveLength(6);
+    expect(fractions).toEqual(fractions.toSorted((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
+  });
 });
 
 describe("indexing with broken store answers", () => {
@@ -85,7 +112,7 @@ describe("indexing with broken store answers", () => {
     intercept = (url) => {
       if (url.pathname === "/products.json") return new Response("<html>login</html>");
       if (url.pathname === "/collections.json") return new Response("{not json");
-      if (url.pathname === "/pages/contact") return new Response("boom", { status: 500 });
+      if (url.pathname === "/pages/contact") return new Response("gone", { status: 404 });
       return undefined;
     };
     await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
@@ -106,7 +133,7 @@ describe("indexing with broken store answers", () => {
     const contact = (await db.select().from(pages).where(eq(pages.jobId, jobId))).find(
       (p) => p.handle === "contact",
     );
-    expect(contact?.fetchError).toBe("HTTP 500");
+    expect(contact?.fetchError).toBe("HTTP 404");
   });
 
   test("an errors body ends the product series whatever its status", async () => {
@@ -118,6 +145,35 @@ describe("indexing with broken store answers", () => {
     await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
     const step = await stepRecord(h.deps.svc.db, jobId, "indexing-products");
     expect(step?.detail).toMatchObject({ products: 250, ended_by: "errors" });
+  });
+
+  test("an unavailable products.json page 2 makes the stage retryable, not complete", async () => {
+    const jobId = await h.createJob();
+    intercept = (url) =>
+      url.pathname === "/products.json" && url.searchParams.get("page") === "2"
+        ? new Response("<html>login</html>", { headers: { "content-type": "text/html" } })
+        : undefined;
+    const error = await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing")).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ code: "upstream_failed", retryable: true });
+    const step = await stepRecord(h.deps.svc.db, jobId, "indexing-products");
+    expect(step?.status).not.toBe("completed");
+  });
+
+  test("a page answering 429 or 5xx makes the stage retryable, not a fetch_error row", async () => {
+    const jobId = await h.createJob();
+    await runSitemapStage(h.deps, await h.stageRun(jobId, "sitemap"));
+    const headers = { "retry-after": "0" };
+    for (const status of [500, 429]) {
+      intercept = on("/pages/contact", () => new Response("busy", { status, headers }));
+      const error = await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing")).catch(
+        (e) => e,
+      );
+      expect(error).toMatchObject({ code: "upstream_failed", retryable: true });
+    }
+    const stored = await h.deps.svc.db.db.select().from(pages).where(eq(pages.jobId, jobId));
+    expect(stored.find((p) => p.handle === "contact")?.fetchError ?? null).toBeNull();
   });
 
   test("a store that keeps answering 503 makes the stage retryable", async () => {

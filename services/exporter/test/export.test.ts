@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobFiles } from "@shopsniffer/shared/db/schema";
 import { createTestWorld, hasRealFixtures, type TestWorld } from "@shopsniffer/shared/testing/env";
+import { stageRunFor } from "@shopsniffer/shared/testing/stage-run";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../src/config.ts";
@@ -16,7 +17,6 @@ import {
   mylubieProducts,
   type RawProduct,
   reload,
-  stageRun,
 } from "./helpers.ts";
 
 let world: TestWorld;
@@ -51,7 +51,7 @@ async function runExport(list: RawProduct[]) {
     bodyHtml: "<p>Hi</p>",
   });
   await insertPage(svc, job.id, { handle: "gone", id: null, title: null, bodyHtml: null });
-  await exportStage(svc).handle(stageRun(svc, job, "export", "export"));
+  await exportStage(svc).handle(await stageRunFor(svc, job.id, "export", "export"));
   const rows = await svc.db.db.select().from(jobFiles).where(eq(jobFiles.jobId, job.id));
   const files = new Map(rows.map((row) => [row.key, row]));
   return { job: await reload(svc, job.id), files };

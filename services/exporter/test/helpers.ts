@@ -1,10 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Stage, Step } from "@shopsniffer/shared/contracts/stages";
 import { collections, jobs, pages, products } from "@shopsniffer/shared/db/schema";
-import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
-import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService } from "@shopsniffer/shared/service";
 import { REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
 import { isoNow } from "@shopsniffer/shared/time";
@@ -102,33 +99,6 @@ export async function insertPage(
       bodyHtml: page.bodyHtml,
     }),
   );
-}
-
-/** What the stage runner hands a handler, for calling handlers directly. */
-export function stageRun(svc: ExporterService, job: JobRow, stage: Stage, step: Step): StageRun {
-  return {
-    job,
-    stage,
-    attempt: 1,
-    log: svc.log.child({ jobId: job.id, stage }),
-    progress: new ProgressReporter(svc.js, svc.names, svc.db),
-    step,
-  };
-}
-
-/** Collects the progress events of a job published from now on. */
-export function watchProgress(svc: ExporterService, jobId: string) {
-  const events: Array<Record<string, unknown>> = [];
-  const sub = svc.nc.subscribe(svc.names.progress(jobId), {
-    callback: (_error, msg) => events.push(msg.json<Record<string, unknown>>()),
-  });
-  return {
-    events,
-    async stop() {
-      await svc.nc.flush();
-      sub.unsubscribe();
-    },
-  };
 }
 
 /** A product in the `/products.json` shape with the given variant prices. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobSteps } from "@shopsniffer/shared/db/schema";
 import { createTestWorld, hasRealFixtures, type TestWorld } from "@shopsniffer/shared/testing/env";
+import { stageRunFor } from "@shopsniffer/shared/testing/stage-run";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../src/config.ts";
 import { insightsStage } from "../src/insights/stage.ts";
@@ -12,7 +13,6 @@ import {
   mylubieProducts,
   type RawProduct,
   reload,
-  stageRun,
 } from "./helpers.ts";
 
 let world: TestWorld;
@@ -30,7 +30,7 @@ afterAll(async () => {
 async function runInsights(list: RawProduct[], shopMeta: Record<string, unknown> | null) {
   const job = await insertJob(svc, { shopMeta });
   await insertProducts(svc, job.id, list);
-  await insightsStage(svc).handle(stageRun(svc, job, "insights", "insights"));
+  await insightsStage(svc).handle(await stageRunFor(svc, job.id, "insights", "insights"));
   return reload(svc, job.id);
 }
 

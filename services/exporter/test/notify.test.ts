@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobSteps, jobs, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
+import { stageRunFor, watchProgress } from "@shopsniffer/shared/testing/stage-run";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../src/config.ts";
-import { EMAIL_NOT_CONFIGURED } from "../src/notify/deliver.ts";
+import { claimCallback, markAttempted } from "../src/notify/callbacks.ts";
+import { EMAIL_NOT_CONFIGURED, WEBHOOK_OUTCOME_UNKNOWN } from "../src/notify/deliver.ts";
 import { notifyStage } from "../src/notify/stage.ts";
 import { postWebhook } from "../src/notify/webhook.ts";
-import { bootExporter, insertJob, reload, stageRun, watchProgress } from "./helpers.ts";
+import { bootExporter, insertJob, reload } from "./helpers.ts";
 
 const PUBLIC_URL = "https://sniffer.example.org";
 
@@ -14,6 +16,8 @@ let world: TestWorld;
 let svc: ExporterService;
 let receiver: ReturnType<typeof Bun.serve>;
 const received: Array<{ path: string; type: string | null; body: unknown }> = [];
+/** The webhook record of a job as `/peek` found it while the POST was in flight. */
+const seenDuringPost = new Map<string, unknown>();
 
 beforeAll(async () => {
   world = await createTestWorld({ WEBHOOK_ALLOW_PRIVATE: "true", PUBLIC_URL });
@@ -23,11 +27,11 @@ beforeAll(async () => {
     hostname: "127.0.0.1",
     fetch: async (request) => {
       const path = new URL(request.url).pathname;
-      received.push({
-        path,
-        type: request.headers.get("content-type"),
-        body: await request.json(),
-      });
+      const body = (await request.json()) as { job_id: string };
+      received.push({ path, type: request.headers.get("content-type"), body });
+      if (path === "/peek") {
+        seenDuringPost.set(body.job_id, (await callbacks(body.job_id)).get("webhook"));
+      }
       return new Response(path === "/broken" ? "nope" : "ok", {
         status: path === "/broken" ? 500 : 200,
       });
@@ -52,14 +56,23 @@ function hookUrl(path: string): string {
   return `http://127.0.0.1:${receiver.port}${path}`;
 }
 
+function postsFor(jobId: string) {
+  return received.filter((r) => (r.body as { job_id?: string }).job_id === jobId);
+}
+
+/** Runs the notify handler as the stage runner would on a first delivery. */
+async function notify(jobId: string) {
+  await notifyStage(svc).handle(await stageRunFor(svc, jobId, "notify", "notify-callbacks"));
+}
+
 describe("notify", () => {
   test("posts the reference payload once, completes the job, then publishes complete", async () => {
     const job = await insertJob(svc, { webhookUrl: hookUrl("/ok"), productCount: 3 });
     const watch = watchProgress(svc, job.id);
-    await notifyStage(svc).handle(stageRun(svc, job, "notify", "notify-callbacks"));
+    await notify(job.id);
     await watch.stop();
 
-    const mine = received.filter((r) => (r.body as { job_id?: string }).job_id === job.id);
+    const mine = postsFor(job.id);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.type).toBe("application/json");
     expect(mine[0]?.body).toEqual({
@@ -93,17 +106,41 @@ describe("notify", () => {
 
   test("does not post again when a rerun finds the webhook delivered", async () => {
     const job = await insertJob(svc, { webhookUrl: hookUrl("/ok") });
-    const handler = notifyStage(svc);
-    await handler.handle(stageRun(svc, job, "notify", "notify-callbacks"));
+    await notify(job.id);
     // A redelivery after a crash finds the job not yet marked completed.
     await svc.db.write((db) =>
       db.update(jobs).set({ status: "processing" }).where(eq(jobs.id, job.id)),
     );
-    await handler.handle(stageRun(svc, await reload(svc, job.id), "notify", "notify-callbacks"));
-    await handler.handle(stageRun(svc, await reload(svc, job.id), "notify", "notify-callbacks"));
+    await notify(job.id);
 
-    const mine = received.filter((r) => (r.body as { job_id?: string }).job_id === job.id);
-    expect(mine).toHaveLength(1);
+    expect(postsFor(job.id)).toHaveLength(1);
+    expect((await callbacks(job.id)).get("webhook")).toMatchObject({ status: "delivered" });
+    expect((await reload(svc, job.id)).status).toBe("completed");
+  });
+
+  test("counts the webhook's one attempt before it posts", async () => {
+    const job = await insertJob(svc, { webhookUrl: hookUrl("/peek") });
+    await notify(job.id);
+    expect(seenDuringPost.get(job.id)).toMatchObject({ status: "pending", attempts: 1 });
+    expect((await callbacks(job.id)).get("webhook")).toMatchObject({ status: "delivered" });
+  });
+
+  test("records an interrupted POST as failed on a rerun instead of posting again", async () => {
+    const job = await insertJob(svc, { webhookUrl: hookUrl("/ok") });
+    // The first run got as far as counting its attempt, then stopped before settling it.
+    const row = await claimCallback(svc.db, job.id, "webhook", hookUrl("/ok"));
+    expect(await markAttempted(svc.db, row)).toBe(true);
+    await notify(job.id);
+
+    expect(postsFor(job.id)).toHaveLength(0);
+    expect((await callbacks(job.id)).get("webhook")).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: WEBHOOK_OUTCOME_UNKNOWN,
+    });
+    expect(await markAttempted(svc.db, row)).toBe(false);
+    const [step] = await svc.db.db.select().from(jobSteps).where(eq(jobSteps.jobId, job.id));
+    expect(step?.detail).toEqual({ webhook: "failed", email: "none" });
     expect((await reload(svc, job.id)).status).toBe("completed");
   });
 
@@ -112,7 +149,7 @@ describe("notify", () => {
       webhookUrl: hookUrl("/broken"),
       notifyEmail: "owner@example.com",
     });
-    await notifyStage(svc).handle(stageRun(svc, job, "notify", "notify-callbacks"));
+    await notify(job.id);
 
     const records = await callbacks(job.id);
     expect(records.get("webhook")).toMatchObject({
@@ -134,7 +171,7 @@ describe("notify", () => {
 
   test("completes a job without callbacks and records none", async () => {
     const job = await insertJob(svc);
-    await notifyStage(svc).handle(stageRun(svc, job, "notify", "notify-callbacks"));
+    await notify(job.id);
     expect((await callbacks(job.id)).size).toBe(0);
     expect((await reload(svc, job.id)).status).toBe("completed");
   });

@@ -2,6 +2,7 @@ import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { AppError, httpStatus } from "@shopsniffer/shared/errors";
 import type { GatewayDeps } from "./deps.ts";
+import { requestLog } from "./request-log.ts";
 import { downloadRoutes } from "./routes/downloads.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { progressSocketRoutes } from "./routes/progress-socket.ts";
@@ -27,8 +28,8 @@ export function createApp(deps: GatewayDeps) {
         },
       }),
     )
-    .get("/health", () => ({ ok: true, nats: !deps.svc.nc.isClosed() }), {
-      detail: { summary: "Liveness of the gateway", tags: ["Meta"] },
+    .get("/health", ({ set }) => health(deps, set), {
+      detail: { summary: "Readiness: 503 while NATS is unreachable", tags: ["Meta"] },
     })
     .use(jobRoutes(deps))
     .use(downloadRoutes(deps))
@@ -36,6 +37,7 @@ export function createApp(deps: GatewayDeps) {
     .use(progressSocketRoutes(deps));
   // normalize: false turns unknown body fields into a 400 instead of dropping them silently.
   return new Elysia({ normalize: false })
+    .use(requestLog(deps.svc.log))
     .error({ AppError })
     .onError(({ code, error, set, request }) => {
       const { status, body } = errorResponse(code, error);
@@ -45,6 +47,15 @@ export function createApp(deps: GatewayDeps) {
     })
     .use(api)
     .use(reportPageRoutes(deps));
+}
+
+/** 200 when a NATS round trip succeeds within a second, else 503. */
+async function health(deps: GatewayDeps, set: { status?: number | string }) {
+  const { nc } = deps.svc;
+  const timeout = Bun.sleep(1_000).then(() => null);
+  const rttMs = nc.isClosed() ? null : await Promise.race([nc.rtt().catch(() => null), timeout]);
+  if (rttMs === null) set.status = 503;
+  return { ok: rttMs !== null, nats: rttMs === null ? "unreachable" : "connected" };
 }
 
 type ErrorReply = { status: number; body: { error: string; code: string } };

@@ -1,11 +1,12 @@
-import { eq } from "drizzle-orm";
 import { jobs } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
-import type { JobRow } from "@shopsniffer/shared/jobs/state";
+import { failJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { publishStage } from "@shopsniffer/shared/nats/stage-runner";
 import { isoNow } from "@shopsniffer/shared/time";
 import type { GatewayDeps } from "./deps.ts";
+
+const QUEUE_DOWN = "The job queue is unavailable; try again shortly.";
 
 export type NewJob = Pick<
   JobRow,
@@ -27,19 +28,18 @@ export async function enqueueJob(deps: GatewayDeps, fields: NewJob): Promise<Job
     createdAt: now,
     updatedAt: now,
   };
+  // FIXME: a gateway that dies between this insert and the publish below leaves the job
+  // pending for good; a sweep that republishes old pending jobs (the msgID makes it safe) is
+  // still to be written.
   await svc.db.write((db) => db.insert(jobs).values(job));
   try {
     await new ProgressReporter(svc.js, svc.names, svc.db).status(job.id, "sitemap", 0);
     await publishStage(svc, job.id, "sitemap");
   } catch (error) {
     svc.log.error({ jobId: job.id, err: error }, "job could not be queued");
-    await svc.db.write((db) =>
-      db
-        .update(jobs)
-        .set({ status: "errored", errorStep: "sitemap", errorMessage: "could not be queued" })
-        .where(eq(jobs.id, job.id)),
-    );
-    throw new AppError("unavailable", "The job queue is unavailable; try again shortly.");
+    const failure = { code: "unavailable" as const, message: QUEUE_DOWN, retryable: false };
+    await failJob(svc.db, job.id, "sitemap", failure, 1);
+    throw new AppError("unavailable", QUEUE_DOWN);
   }
   return job;
 }

@@ -1,4 +1,7 @@
+import type { webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
+
+type CallbackRow = typeof webhookCallbacks.$inferSelect;
 
 /** The job as `POST /api/jobs` and retry answer it. */
 export function createdJobView(job: JobRow) {
@@ -28,8 +31,12 @@ export function statusView(job: JobRow) {
   };
 }
 
-/** The full job of `GET /api/jobs?id=` and `GET /api/jobs/:id`. */
-export function jobView(job: JobRow) {
+/**
+ * The full job of `GET /api/jobs?id=` and `GET /api/jobs/:id`. Lookups are public, so the
+ * webhook URL (it may carry a secret) and the notification email are never shown; only how
+ * each notification went.
+ */
+export function jobView(job: JobRow, callbacks: CallbackRow[] = []) {
   return {
     ...createdJobView(job),
     updated_at: job.updatedAt,
@@ -39,11 +46,17 @@ export function jobView(job: JobRow) {
     page_count: job.pageCount,
     step: job.currentStep,
     progress: job.progress / 1000,
-    webhook_url: job.webhookUrl,
     retry_of: job.retryOf,
     shop_meta: job.shopMeta ?? null,
     insights: job.insights ?? null,
     downloads: job.status === "completed" ? (job.downloads ?? null) : null,
+    notifications: callbacks.map((c) => ({
+      kind: c.kind,
+      status: c.status,
+      attempts: c.attempts,
+      error: c.lastError,
+      updated_at: c.updatedAt,
+    })),
     error:
       job.status === "errored"
         ? {

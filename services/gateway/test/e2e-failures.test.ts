@@ -110,7 +110,9 @@ describe("progress over WebSocket", () => {
   test("an unknown job gets an error message and a close", async () => {
     const base = harness.stack.gatewayUrl;
     for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-job"]) {
-      expect(await followJob(base, id)).toEqual([{ type: "error", error: "Job not found" }]);
+      expect(await followJob(base, id)).toEqual([
+        { type: "error", job_id: id, error: "Job not found", code: "not_found" },
+      ]);
     }
   });
 });

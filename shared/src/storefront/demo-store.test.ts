@@ -68,9 +68,8 @@ describe("generateDemoStore", () => {
   });
 
   test("scales to 3,000 products with unique handles and ascending ids", () => {
-    const started = performance.now();
     const big = generateDemoStore({ productCount: 3000 });
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(big.products).toHaveLength(3000);
     expect(new Set(big.products.map((product) => product.handle)).size).toBe(3000);
     expect(big.products.every((p, i, all) => i === 0 || p.id > (all[i - 1]?.id ?? 0))).toBe(true);
     const variantIds = big.products.flatMap((product) => product.variants.map((v) => v.id));

@@ -1,6 +1,10 @@
 import type { Logger } from "@shopsniffer/shared/log";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { readCapped } from "@shopsniffer/shared/store/read-capped";
 import { z } from "zod";
+
+/** A real meta.json is about 1 KiB; a larger body is cut here and then fails to parse. */
+const MAX_META_JSON_BYTES = 256 * 1024;
 
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 
@@ -18,8 +22,8 @@ export type StoreMetaJson = z.infer<typeof metaJsonSchema>;
 
 /**
  * Fetches `/meta.json` on the host the home page came from. The file is optional: a non-2xx
- * answer or a body that is not a JSON object gives null. Network failures are thrown (they are
- * retryable `store_unreachable` errors from the store fetcher).
+ * answer, a body over 256 KiB or one that is not a JSON object gives null. Network failures are
+ * thrown (they are retryable `store_unreachable` errors from the store fetcher).
  */
 export async function fetchMetaJson(
   fetchStore: StoreFetcher,
@@ -34,11 +38,19 @@ export async function fetchMetaJson(
     log.debug({ status: response.status }, "meta.json unavailable");
     return null;
   }
-  const body: unknown = await response.json().catch(() => null);
+  const body = parseJson(await readCapped(response, MAX_META_JSON_BYTES));
   const parsed = metaJsonSchema.safeParse(body);
   if (!parsed.success) {
     log.debug("meta.json is not a JSON object");
     return null;
   }
   return parsed.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

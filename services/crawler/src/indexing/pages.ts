@@ -1,8 +1,8 @@
-import { AppError } from "@shopsniffer/shared/errors";
+import { readCapped } from "@shopsniffer/shared/store/read-capped";
 import { chunks, mapLimit } from "../concurrency.ts";
 import { handleAfter } from "../sitemap/classify.ts";
 import { sitemapUrlsOfKind } from "../sitemap/url-writer.ts";
-import { getStore, readCapped } from "../store-get.ts";
+import { getStore, throwIfTransient } from "../store-get.ts";
 import type { IndexingContext, StepResult } from "./context.ts";
 import { extractPageFacts } from "./page-html.ts";
 import { type PageRow, upsertPages } from "./rows.ts";
@@ -13,8 +13,9 @@ const BATCH = 20;
 
 /**
  * Step `indexing-pages`: fetches every page URL of the sitemap and stores its title, id and
- * body. A page that cannot be read is stored too, with `fetch_error` set, so the page count
- * always equals the sitemap's.
+ * body. A page that cannot be read is stored too, with `fetch_error` set, so no page URL is
+ * lost. Rows are keyed by handle, so locale copies of one page (`/fr/pages/x` and `/pages/x`)
+ * are stored once on purpose, and `page_count` can be below the sitemap's page URL count.
  */
 export async function indexPages(ctx: IndexingContext): Promise<StepResult> {
   const urls = await sitemapUrlsOfKind(ctx.svc.db, ctx.jobId, "page");
@@ -34,17 +35,15 @@ export async function indexPages(ctx: IndexingContext): Promise<StepResult> {
 }
 
 /**
- * Fetches one page and extracts its facts. Only a store that keeps rate limiting (429 after
- * retries) or cannot be reached throws, as retryable; every other failure is recorded.
+ * Fetches one page and extracts its facts. A store that keeps answering 429 or 5xx (after
+ * getStore's retries) throws a retryable error, so the stage runs again later; every other
+ * failure (404, 410, not HTML) is recorded in the row's `fetchError`.
  */
 async function readPage(ctx: IndexingContext, url: string): Promise<PageRow> {
   const row: PageRow = { jobId: ctx.jobId, handle: pageHandle(url), url, fetchError: null };
   const answer = await getStore(ctx.fetchStore, url, "text/html");
+  await throwIfTransient(answer);
   const { response } = answer;
-  if (response.status === 429) {
-    await response.body?.cancel();
-    throw new AppError("upstream_failed", "The store keeps rate limiting page requests.", true);
-  }
   if (!response.ok) {
     await response.body?.cancel();
     return { ...row, fetchError: `HTTP ${response.status}` };

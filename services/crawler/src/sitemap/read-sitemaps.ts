@@ -3,7 +3,7 @@ import type { Logger } from "@shopsniffer/shared/log";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { childKind, isHomePage, pathKind, type UrlKind } from "./classify.ts";
 import { fetchSitemap } from "./fetch-sitemap.ts";
-import { parseSitemap, SitemapFormatError } from "./parse.ts";
+import { parseSitemap, SitemapFormatError, type SitemapSource } from "./parse.ts";
 import type { SitemapUrlWriter } from "./url-writer.ts";
 
 /** A sitemap listed by an index, with the kind its file name gives its URLs. */
@@ -21,18 +21,52 @@ export interface ChildOutcome {
   error?: string;
 }
 
+/**
+ * The child sitemaps of one job, in the order the indexes list them, without duplicates and
+ * at most `max`: the next new one is refused and marks the queue `truncated`.
+ */
+export class ChildQueue {
+  private readonly items: ChildSitemap[] = [];
+  private readonly seen = new Set<string>();
+  /** True once a child was refused because `max` were queued. */
+  truncated = false;
+
+  constructor(readonly max: number) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(index: number): ChildSitemap | undefined {
+    return this.items[index];
+  }
+
+  /** Queues `loc` unless already queued; false when the queue is full. */
+  offer(loc: string): boolean {
+    if (this.seen.has(loc)) return true;
+    if (this.items.length >= this.max) {
+      this.truncated = true;
+      return false;
+    }
+    this.seen.add(loc);
+    this.items.push({ loc, kind: childKind(loc) });
+    return true;
+  }
+}
+
 export interface SitemapReader {
   fetchStore: StoreFetcher;
   writer: SitemapUrlWriter;
+  children: ChildQueue;
   log: Logger;
 }
 
 /**
  * Reads the root sitemap. A `<urlset>` root is stored at once, each URL classified by its
- * path; a `<sitemapindex>` root returns its children, in order and without duplicates.
- * No sitemap (any non-2xx but 429/5xx) or a document that is not one fails the job.
+ * path; a `<sitemapindex>` root queues its children. No sitemap (any non-2xx but 429/5xx) or
+ * a document that is not one fails the job.
  */
-export async function readRootSitemap(reader: SitemapReader, url: string): Promise<ChildSitemap[]> {
+export async function readRootSitemap(reader: SitemapReader, url: string): Promise<void> {
   const answer = await fetchSitemap(reader.fetchStore, url);
   if (answer.kind === "missing") {
     const message =
@@ -41,51 +75,57 @@ export async function readRootSitemap(reader: SitemapReader, url: string): Promi
         : `The store answered ${answer.status} for its sitemap at ${url}.`;
     throw new AppError("upstream_failed", message);
   }
-  const children: ChildSitemap[] = [];
   try {
-    for await (const entry of parseSitemap(answer.body, { onWarning: warn(reader, url) })) {
-      if (entry.type === "sitemap") children.push({ loc: entry.loc, kind: childKind(entry.loc) });
-      else if (!isHomePage(entry.loc)) {
-        await reader.writer.add(entry.loc, pathKind(entry.loc), entry.lastmod);
-      }
-    }
+    await readEntries(reader, answer.body, url, pathKind, { urls: 0 });
   } catch (error) {
     if (!(error instanceof SitemapFormatError)) throw error;
     throw new AppError("upstream_failed", `No sitemap found at ${url}: ${error.message}.`);
   }
   await reader.writer.flush();
-  return dedupe(children);
 }
 
 /**
  * Reads one child sitemap and stores its URLs with the child's kind (the home page is
- * skipped). A child that is itself an index hands back its own children in `nested`.
+ * skipped). A child that is itself an index queues its own children.
  * A missing or malformed child is reported in the outcome, not thrown.
  */
 export async function readChildSitemap(
   reader: SitemapReader,
   child: ChildSitemap,
-): Promise<{ outcome: ChildOutcome; nested: ChildSitemap[] }> {
+): Promise<ChildOutcome> {
   const outcome: ChildOutcome = { loc: child.loc, kind: child.kind, urls: 0 };
-  const nested: ChildSitemap[] = [];
   const answer = await fetchSitemap(reader.fetchStore, child.loc);
-  if (answer.kind === "missing") {
-    return { outcome: { ...outcome, error: `HTTP ${answer.status}` }, nested };
-  }
+  if (answer.kind === "missing") return { ...outcome, error: `HTTP ${answer.status}` };
   try {
-    for await (const entry of parseSitemap(answer.body, { onWarning: warn(reader, child.loc) })) {
-      if (entry.type === "sitemap") nested.push({ loc: entry.loc, kind: childKind(entry.loc) });
-      else if (!isHomePage(entry.loc)) {
-        await reader.writer.add(entry.loc, child.kind, entry.lastmod);
-        outcome.urls++;
-      }
-    }
+    await readEntries(reader, answer.body, child.loc, () => child.kind, outcome);
   } catch (error) {
     if (!(error instanceof SitemapFormatError)) throw error;
     outcome.error = error.message;
   }
   await reader.writer.flush();
-  return { outcome, nested };
+  return outcome;
+}
+
+/**
+ * Streams one sitemap file: URLs go to the writer with `kindOf(loc)` (counted in `counted`),
+ * children to the queue. Stops early, leaving the rest unread, as soon as the writer or the
+ * queue refuses an entry.
+ */
+async function readEntries(
+  reader: SitemapReader,
+  body: SitemapSource,
+  url: string,
+  kindOf: (loc: string) => UrlKind,
+  counted: { urls: number },
+): Promise<void> {
+  for await (const entry of parseSitemap(body, { onWarning: warn(reader, url) })) {
+    if (entry.type === "sitemap") {
+      if (!reader.children.offer(entry.loc)) return;
+    } else if (!isHomePage(entry.loc)) {
+      if (!(await reader.writer.add(entry.loc, kindOf(entry.loc), entry.lastmod))) return;
+      counted.urls++;
+    }
+  }
 }
 
 /** Logs the first few XML errors of one file; a broken file could have thousands. */
@@ -94,9 +134,4 @@ function warn(reader: SitemapReader, url: string) {
   return (message: string) => {
     if (++seen <= 3) reader.log.warn({ url, xmlError: message }, "sitemap xml error");
   };
-}
-
-function dedupe(children: ChildSitemap[]): ChildSitemap[] {
-  const seen = new Set<string>();
-  return children.filter((child) => !seen.has(child.loc) && seen.add(child.loc));
 }

@@ -3,15 +3,12 @@ import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner"
 import type { CrawlerDeps } from "../context.ts";
 import {
   type ChildOutcome,
-  type ChildSitemap,
+  ChildQueue,
   readChildSitemap,
   readRootSitemap,
   type SitemapReader,
 } from "./read-sitemaps.ts";
 import { countSitemapUrls, SitemapUrlWriter } from "./url-writer.ts";
-
-/** Child sitemaps read per job at most, nested indexes included (Shopify lists a few dozen). */
-const MAX_CHILDREN = 1_000;
 
 /** The `sitemap` stage: stores every URL the store's sitemaps list, by kind. */
 export function sitemapStage(deps: CrawlerDeps): StageSpec {
@@ -20,20 +17,32 @@ export function sitemapStage(deps: CrawlerDeps): StageSpec {
 
 /**
  * Reads `https://<domain>/sitemap.xml` and every child it lists, storing URLs as it streams.
- * Safe to run again: stored URLs are kept and counts come from the rows.
+ * Past `CRAWLER_MAX_SITEMAP_URLS` URLs or `CRAWLER_MAX_SITEMAP_CHILDREN` children it stops
+ * reading and completes with `truncated` in the step's detail. Safe to run again: stored URLs
+ * are kept and counts come from the rows.
  */
 export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise<void> {
   const { svc } = deps;
   const jobId = run.job.id;
   run.step = "sitemap";
   await startStep(svc.db, jobId, "sitemap", run.attempt);
-  const writer = new SitemapUrlWriter(svc.db, jobId, svc.config.CRAWLER_SITEMAP_BATCH);
-  const reader: SitemapReader = { fetchStore: deps.fetchStore, writer, log: run.log };
-  const rootUrl = `https://${run.job.domain}/sitemap.xml`;
-  const children = await readRootSitemap(reader, rootUrl);
-  const outcomes = await readChildren(reader, run, children);
+  const reader: SitemapReader = {
+    fetchStore: deps.fetchStore,
+    writer: new SitemapUrlWriter(
+      svc.db,
+      jobId,
+      svc.config.CRAWLER_SITEMAP_BATCH,
+      svc.config.CRAWLER_MAX_SITEMAP_URLS,
+    ),
+    children: new ChildQueue(svc.config.CRAWLER_MAX_SITEMAP_CHILDREN),
+    log: run.log,
+  };
+  await readRootSitemap(reader, `https://${run.job.domain}/sitemap.xml`);
+  const outcomes = await readChildren(reader, run);
   const counts = await countSitemapUrls(svc.db, jobId);
   const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+  const truncation = truncationOf(reader);
+  if (truncation) run.log.warn(truncation, "sitemap truncated");
   await finishStep(svc.db, jobId, "sitemap", "completed", {
     products: counts.product,
     collections: counts.collection,
@@ -44,31 +53,46 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
     ...(failed.length > 0
       ? { failed_children: failed.map(({ loc, error }) => ({ loc, error })) }
       : {}),
+    ...truncation,
   });
   await run.progress.status(jobId, "sitemap", 1);
-  await run.progress.step(jobId, "sitemap", "completed", `${counts.product} product URLs`);
+  const reason = `${counts.product} product URLs${truncation ? " (truncated)" : ""}`;
+  await run.progress.step(jobId, "sitemap", "completed", reason);
   run.log.info({ ...counts, children: outcomes.length, failed: failed.length }, "sitemap read");
 }
 
-/** Reads the children one by one (nested indexes appended), publishing progress after each. */
-async function readChildren(
-  reader: SitemapReader,
-  run: StageRun,
-  children: ChildSitemap[],
-): Promise<ChildOutcome[]> {
-  const queue = [...children];
-  const seen = new Set(queue.map((child) => child.loc));
+/**
+ * Reads the queued children one by one (nested indexes queue theirs), publishing progress
+ * after each, until the queue ends or the URL cap is reached.
+ */
+async function readChildren(reader: SitemapReader, run: StageRun): Promise<ChildOutcome[]> {
+  const queue = reader.children;
   const outcomes: ChildOutcome[] = [];
-  for (let i = 0; i < queue.length && i < MAX_CHILDREN; i++) {
-    const { outcome, nested } = await readChildSitemap(reader, queue[i] as ChildSitemap);
+  let fraction = 0;
+  for (let i = 0; i < queue.length && !reader.writer.truncated; i++) {
+    const child = queue.at(i);
+    if (!child) break;
+    const outcome = await readChildSitemap(reader, child);
     outcomes.push(outcome);
-    for (const child of nested.filter((n) => !seen.has(n.loc))) {
-      seen.add(child.loc);
-      queue.push(child);
-    }
     if (outcome.error)
       run.log.warn({ child: outcome.loc, error: outcome.error }, "child sitemap skipped");
-    await run.progress.status(run.job.id, "sitemap", (i + 1) / Math.max(queue.length, 1));
+    // A nested index grows the queue, which would pull (i + 1) / length back: never go back.
+    fraction = Math.max(fraction, (i + 1) / queue.length);
+    await run.progress.status(run.job.id, "sitemap", fraction);
   }
   return outcomes;
+}
+
+/**
+ * `{ truncated: true }` with the cap of each limit that refused something (`max_urls`,
+ * `max_children`), or null when the sitemaps were read to the end.
+ */
+function truncationOf(reader: SitemapReader): Record<string, unknown> | null {
+  const { writer, children } = reader;
+  if (!writer.truncated && !children.truncated) return null;
+  return {
+    truncated: true,
+    ...(writer.truncated ? { max_urls: writer.maxUrls } : {}),
+    ...(children.truncated ? { max_children: children.max } : {}),
+  };
 }

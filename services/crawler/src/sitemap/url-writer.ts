@@ -7,28 +7,38 @@ type SitemapUrlRow = typeof sitemapUrls.$inferInsert;
 
 /**
  * Buffers sitemap URLs of one job and inserts them `batchSize` at a time. A URL already stored
- * for the job is left as it is, so a second run of the stage adds nothing.
+ * for the job is left as it is, so a second run of the stage adds nothing. At most `maxUrls`
+ * are taken per run; the next one is refused and marks the writer `truncated`.
  */
 export class SitemapUrlWriter {
   private buffer: SitemapUrlRow[] = [];
-  written = 0;
+  private taken = 0;
+  /** True once a URL was refused because `maxUrls` had been taken. */
+  truncated = false;
 
   constructor(
     private readonly handle: Db,
     private readonly jobId: string,
     private readonly batchSize: number,
+    readonly maxUrls: number,
   ) {}
 
-  async add(url: string, kind: UrlKind, lastmod: string | null): Promise<void> {
+  /** Buffers one URL; false when the cap is reached, and the caller should stop reading. */
+  async add(url: string, kind: UrlKind, lastmod: string | null): Promise<boolean> {
+    if (this.taken >= this.maxUrls) {
+      this.truncated = true;
+      return false;
+    }
+    this.taken++;
     this.buffer.push({ jobId: this.jobId, url, kind, lastmod });
     if (this.buffer.length >= this.batchSize) await this.flush();
+    return true;
   }
 
   async flush(): Promise<void> {
     const rows = this.buffer.splice(0);
     if (rows.length === 0) return;
     await this.handle.write((db) => db.insert(sitemapUrls).values(rows).onConflictDoNothing());
-    this.written += rows.length;
   }
 }
 

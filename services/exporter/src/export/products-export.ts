@@ -1,3 +1,16 @@
+/**
+ * `products.csv` (Shopify's product import format) and `products.json`. The CSV decisions:
+ * - Columns: the 34 of Shopify's import template in its order (`CSV_COLUMNS`); what a
+ *   storefront does not reveal (inventory, SEO, product category) stays blank.
+ * - One row per variant: the first row carries the product, its first variant and its first
+ *   image; each further variant gets a row of Handle plus variant fields. A product without
+ *   variants still gets its product row.
+ * - Extra images: each image after the first gets a row of Handle, Image Src, Image Position
+ *   (2, 3, ...) and Image Alt Text only, after the variant rows (`productCsvRows`).
+ * - UTF-8 without a byte order mark, RFC 4180 with CRLF line ends: the file is for Shopify's
+ *   importer and for scripts, and a BOM turns the first header into "\uFEFFHandle" for many
+ *   parsers. Excel users open it with Data > From Text/CSV (UTF-8) to keep accents.
+ */
 import type { Db } from "@shopsniffer/shared/db/client";
 import { stringify } from "csv-stringify/sync";
 import { productChunks } from "../product-rows.ts";
@@ -5,11 +18,7 @@ import { viewProduct } from "../product-view.ts";
 import { CSV_COLUMNS } from "./csv-columns.ts";
 import { productCsvRows } from "./product-csv-rows.ts";
 
-/**
- * Whether `products.csv` starts with a UTF-8 byte order mark. No: the file is meant for
- * Shopify's importer and for scripts, and a BOM turns the first header into "\uFEFFHandle" for
- * many parsers. Excel users open it with Data > From Text/CSV (UTF-8) to keep accents.
- */
+/** Whether `products.csv` starts with a UTF-8 byte order mark: no (see the top of this file). */
 export const CSV_BOM = false;
 
 /** `products.csv` and `products.json`, built in one pass over the job's products. */

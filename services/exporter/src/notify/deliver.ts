@@ -1,18 +1,26 @@
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import type { Logger } from "@shopsniffer/shared/log";
 import type { ExporterService } from "../config.ts";
-import { claimCallback, settleCallback } from "./callbacks.ts";
+import { type CallbackRow, claimCallback, markAttempted, settleCallback } from "./callbacks.ts";
 import type { JobLinks } from "./links.ts";
-import { postWebhook } from "./webhook.ts";
+import { postWebhook, type WebhookPayload } from "./webhook.ts";
 
-/** What became of a callback this run: its final status, or `none` when not requested. */
+/**
+ * What became of a callback this run: its final status, `none` when not requested, or
+ * `pending` when another run holds the attempt and will settle it.
+ */
 export type CallbackStatus = "none" | "delivered" | "failed" | "skipped" | "pending";
 
 export const EMAIL_NOT_CONFIGURED = "email delivery is not configured";
 
+/** Why a webhook whose attempt began on an earlier run is recorded as failed. */
+export const WEBHOOK_OUTCOME_UNKNOWN =
+  "delivery outcome unknown (the exporter stopped during the POST)";
+
 /**
- * Sends the job's webhook, once: a record that already left `pending` (delivered or failed
- * on an earlier run) is not sent again. A failed webhook never fails the job.
+ * Sends the job's webhook at most once. The attempt is counted on the record before the POST,
+ * so a rerun after a crash or redelivery during the POST does not send it again: it settles
+ * the record as failed with `WEBHOOK_OUTCOME_UNKNOWN`. A failed webhook never fails the job.
  */
 export async function deliverWebhook(
   svc: ExporterService,
@@ -23,14 +31,10 @@ export async function deliverWebhook(
   if (!job.webhookUrl) return "none";
   const row = await claimCallback(svc.db, job.id, "webhook", job.webhookUrl);
   if (row.status !== "pending") return row.status;
-  const payload = {
-    event: "job.completed" as const,
-    job_id: job.id,
-    domain: job.domain,
-    slug: job.slug,
-    ...links,
-  };
-  const result = await postWebhook(job.webhookUrl, payload, {
+  if (row.attempts > 0) return settleInterrupted(svc, row, log);
+  if (!(await markAttempted(svc.db, row))) return "pending";
+
+  const result = await postWebhook(job.webhookUrl, webhookPayload(job, links), {
     timeoutMs: svc.config.WEBHOOK_TIMEOUT_MS,
     allowPrivate: svc.config.WEBHOOK_ALLOW_PRIVATE,
   });
@@ -38,6 +42,22 @@ export async function deliverWebhook(
   await settleCallback(svc.db, row, { status: result.status, attempts: 1, lastError });
   log.info({ webhook: result.status, error: lastError ?? undefined }, "webhook attempt");
   return result.status;
+}
+
+function webhookPayload(job: JobRow, links: JobLinks): WebhookPayload {
+  return { event: "job.completed", job_id: job.id, domain: job.domain, slug: job.slug, ...links };
+}
+
+/** Settles a record whose attempt began on an earlier run that never recorded the outcome. */
+async function settleInterrupted(
+  svc: ExporterService,
+  row: CallbackRow,
+  log: Logger,
+): Promise<CallbackStatus> {
+  const lastError = WEBHOOK_OUTCOME_UNKNOWN;
+  await settleCallback(svc.db, row, { status: "failed", attempts: row.attempts, lastError });
+  log.warn({ webhook: "failed", error: lastError }, "webhook attempt interrupted");
+  return "failed";
 }
 
 /** Records the completion email as skipped: this install cannot send email yet. */

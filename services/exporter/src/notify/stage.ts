@@ -9,19 +9,22 @@ import { jobLinks } from "./links.ts";
 
 /**
  * The `notify` stage (step `notify-callbacks`): sends the completion webhook, records the
- * email, then marks the job completed and publishes `status` and `complete`. Safe to run
- * twice: callbacks are sent at most once per record, and a completed job is left alone.
+ * email, then marks the job completed and publishes `status` and `complete`.
+ *
+ * Order, on purpose (the reference's contract): notifications go out before the job is marked
+ * `completed`, so a `completed` job has already dispatched them. A webhook receiver that calls
+ * `GET /api/jobs/:id` at once may still see `processing` and no downloads; it should wait for
+ * `completed` (poll `status_url`) before fetching files.
+ *
+ * Safe to run twice: each callback is attempted at most once per record. A finished job is
+ * never handed to this stage; the stage runner acks its messages without calling the handler.
  */
 export function notifyStage(svc: ExporterService): StageSpec {
   return { stage: "notify", firstStep: "notify-callbacks", handle: (run) => runNotify(svc, run) };
 }
 
 async function runNotify(svc: ExporterService, run: StageRun) {
-  const job = (await getJob(svc.db, run.job.id)) ?? run.job;
-  if (job.status === "completed") {
-    run.log.warn("job already completed, notify skipped");
-    return;
-  }
+  const job = run.job;
   await startStep(svc.db, job.id, "notify-callbacks", run.attempt);
   const links = jobLinks(svc.config.PUBLIC_URL, job.id);
   const webhook = await deliverWebhook(svc, job, links, run.log);

@@ -3,7 +3,7 @@ import { Elysia, t } from "elysia";
 import { jobFiles } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import type { GatewayDeps } from "../deps.ts";
-import { findJob } from "./jobs.ts";
+import { findJob } from "./job-handlers.ts";
 
 /** File keys a completed job may have. */
 export const downloadKeys = [

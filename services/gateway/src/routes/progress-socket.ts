@@ -1,111 +1,158 @@
 import { Elysia, t } from "elysia";
-import { type ProgressEvent, progressEventSchema } from "@shopsniffer/shared/contracts/messages";
-import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
-import { isoNow } from "@shopsniffer/shared/time";
+import type { Consumer, ConsumerMessages } from "nats";
+import { progressEventSchema } from "@shopsniffer/shared/contracts/messages";
+import { finalEvent } from "@shopsniffer/shared/jobs/final-event";
+import { getJob } from "@shopsniffer/shared/jobs/state";
 import type { GatewayDeps } from "../deps.ts";
-import { isUuid } from "./jobs.ts";
+import { isUuid } from "./job-handlers.ts";
 
-/** Something that can receive WebSocket frames: Elysia's socket or a test double. */
+/** Something that can receive WebSocket frames: Elysia's socket in practice. */
 interface Socket {
   id: string;
   send(data: string): unknown;
   close(code?: number, reason?: string): unknown;
 }
 
+/** How often a live session checks the database for a job that ended without its event. */
+const WATCHDOG_MS = 15_000;
+
+/** One client following one job. */
+interface Session {
+  closed: boolean;
+  finished: boolean;
+  consumer?: Consumer;
+  messages?: ConsumerMessages;
+  /** The consumer has been stopped and deleted. */
+  released?: boolean;
+  watchdog?: Timer;
+}
+
 /**
  * `GET /ws/:jobId`: replays the job's progress events from the progress stream, then streams new
- * ones live, and closes after `complete` or `error`. Any gateway replica can serve any job.
+ * ones live, and closes after `complete` or `error`. Any gateway replica can serve any job. If
+ * a finished job's final event is missing (lost, or aged out), it is rebuilt from the database.
  */
 export function progressSocketRoutes(deps: GatewayDeps) {
-  const streams = new Map<string, () => void>();
+  const sessions = new Map<string, Session>();
   return new Elysia().ws("/ws/:jobId", {
     params: t.Object({ jobId: t.String({ maxLength: 200 }) }),
     async open(ws) {
-      const stop = await followJob(deps, ws, ws.data.params.jobId);
-      if (stop) streams.set(ws.id, stop);
+      const session: Session = { closed: false, finished: false };
+      sessions.set(ws.id, session);
+      await followJob(deps, ws, ws.data.params.jobId, session).catch((error) => {
+        deps.svc.log.warn({ err: error }, "progress stream failed");
+        finish(ws, session, { type: "error", error: "Progress stream unavailable" }, "error");
+      });
     },
     close(ws) {
-      streams.get(ws.id)?.();
-      streams.delete(ws.id);
+      const session = sessions.get(ws.id);
+      sessions.delete(ws.id);
+      if (session) release(session);
     },
     detail: { summary: "Live progress of a job (WebSocket)", tags: ["Jobs"] },
   });
 }
 
-async function followJob(deps: GatewayDeps, ws: Socket, jobId: string) {
+async function followJob(deps: GatewayDeps, ws: Socket, jobId: string, session: Session) {
   const job = isUuid(jobId) ? await getJob(deps.svc.db, jobId.toLowerCase()) : undefined;
   if (!job) {
-    ws.send(JSON.stringify({ type: "error", error: "Job not found" }));
-    ws.close(1000, "job not found");
-    return null;
-  }
-  const finished = job.status === "completed" || job.status === "errored";
-  if (finished && !(await hasEvents(deps, job.id))) {
-    replayFromDatabase(deps, ws, job);
-    return null;
+    const unknown = { type: "error", job_id: jobId, error: "Job not found", code: "not_found" };
+    finish(ws, session, unknown, "job not found");
+    return;
   }
   const { js, names } = deps.svc;
   // An ordered consumer starts at the job's first event. (Passing deliver_policy explicitly
   // makes consume() hang with nats 2.29 against nats-server 2.9.)
   const consumer = await js.consumers.get(names.progressStream, {
     filterSubjects: names.progress(job.id),
+    // Reaped by the server soon after a gateway dies without deleting it.
+    inactive_threshold: 30_000,
   });
+  if (session.closed) return;
   const messages = await consumer.consume();
-  void (async () => {
-    for await (const msg of messages) {
-      const event = progressEventSchema.safeParse(msg.json());
-      if (!event.success) continue;
-      ws.send(JSON.stringify(event.data));
-      if (event.data.type === "complete" || event.data.type === "error") {
-        ws.close(1000, event.data.type);
-        break;
-      }
+  session.consumer = consumer;
+  session.messages = messages;
+  // The client may have left while the consumer was being created.
+  if (session.closed) return release(session);
+  const check = () => void finishAfterReplay(deps, ws, job.id, session);
+  session.watchdog = setInterval(check, WATCHDOG_MS);
+  if (job.status === "completed" || job.status === "errored") check();
+  await forward(ws, session);
+}
+
+/** Sends events to the socket in order until the job's final event or the socket closes. */
+async function forward(ws: Socket, session: Session) {
+  for await (const msg of session.messages ?? []) {
+    if (session.closed || session.finished) break;
+    const event = progressEventSchema.safeParse(safeJson(msg.string()));
+    if (!event.success) continue;
+    if (event.data.type === "complete" || event.data.type === "error") {
+      finish(ws, session, event.data, event.data.type);
+      break;
     }
-    await messages.close().catch(() => undefined);
+    ws.send(JSON.stringify(event.data));
+  }
+}
+
+/**
+ * For a job the database says is finished but whose stream lacks the final event (lost, or
+ * aged out): once the replay has caught up, sends the event rebuilt from the database.
+ */
+async function finishAfterReplay(deps: GatewayDeps, ws: Socket, jobId: string, session: Session) {
+  if (session.closed || session.finished) return;
+  const job = await getJob(deps.svc.db, jobId);
+  const event = job ? finalEvent(job, deps.svc.config.PUBLIC_URL) : null;
+  if (!event || (await lastEventIsFinal(deps, jobId))) return;
+  const total = await countEvents(deps, jobId);
+  const deadline = Date.now() + 5_000;
+  while (!session.finished && (session.messages?.getProcessed() ?? 0) < total) {
+    if (Date.now() > deadline) break;
+    await Bun.sleep(50);
+  }
+  finish(ws, session, event, event.type);
+}
+
+function finish(ws: Socket, session: Session, event: object, reason: string) {
+  if (session.closed || session.finished) return;
+  session.finished = true;
+  ws.send(JSON.stringify(event));
+  ws.close(1000, reason);
+  release(session);
+}
+
+/** Stops the session's consumer and deletes it from the server. Safe to call again. */
+function release(session: Session) {
+  session.closed = true;
+  clearInterval(session.watchdog);
+  const { consumer, messages } = session;
+  if (!consumer || session.released) return;
+  session.released = true;
+  void (async () => {
+    await messages?.close().catch(() => undefined);
+    await consumer.delete().catch(() => undefined);
   })();
-  return () => void messages.close().catch(() => undefined);
 }
 
-async function hasEvents(deps: GatewayDeps, jobId: string): Promise<boolean> {
+async function lastEventIsFinal(deps: GatewayDeps, jobId: string): Promise<boolean> {
   const { jsm, names } = deps.svc;
-  try {
-    await jsm.streams.getMessage(names.progressStream, { last_by_subj: names.progress(jobId) });
-    return true;
-  } catch {
-    return false;
-  }
+  const last = await jsm.streams
+    .getMessage(names.progressStream, { last_by_subj: names.progress(jobId) })
+    .catch(() => null);
+  const type = (safeJson(last?.string() ?? "") as { type?: string } | null)?.type;
+  return type === "complete" || type === "error";
 }
 
-/** For jobs whose events have aged out of the stream: the stored state, then the end. */
-function replayFromDatabase(deps: GatewayDeps, ws: Socket, job: JobRow) {
-  const events: ProgressEvent[] = [
-    {
-      type: "status",
-      status: job.status,
-      step: (job.currentStep ?? "sitemap") as "sitemap",
-      progress: job.progress / 1000,
-      job_id: job.id,
-      product_count: job.productCount,
-      collection_count: job.collectionCount,
-      page_count: job.pageCount,
-      at: job.updatedAt,
-    },
-  ];
-  if (job.status === "completed") {
-    const report_url = `${deps.svc.config.PUBLIC_URL}/report/${job.id}`;
-    events.push({ type: "complete", job_id: job.id, report_url, at: isoNow() });
+async function countEvents(deps: GatewayDeps, jobId: string): Promise<number> {
+  const { jsm, names } = deps.svc;
+  const subject = names.progress(jobId);
+  const info = await jsm.streams.info(names.progressStream, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
-  if (job.status === "errored") {
-    events.push({
-      type: "error",
-      job_id: job.id,
-      step: (job.errorStep ?? "sitemap") as "sitemap",
-      error: job.errorMessage ?? "failed",
-      code: job.errorCode ?? "internal",
-      attempts: job.errorAttempts ?? 1,
-      at: isoNow(),
-    });
-  }
-  for (const event of events) ws.send(JSON.stringify(event));
-  ws.close(1000, job.status);
 }

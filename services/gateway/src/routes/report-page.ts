@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import type { GatewayDeps } from "../deps.ts";
-import { isUuid } from "./jobs.ts";
+import { isUuid } from "./job-handlers.ts";
 
 /** `GET /report/:id`: a plain HTML summary of a job, the target of `report_url`. */
 export function reportPageRoutes(deps: GatewayDeps) {

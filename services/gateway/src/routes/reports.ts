@@ -4,7 +4,7 @@ import { collections, pages, products } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import { getJob } from "@shopsniffer/shared/jobs/state";
 import type { GatewayDeps } from "../deps.ts";
-import { isUuid } from "./jobs.ts";
+import { isUuid } from "./job-handlers.ts";
 import { jobIdParams } from "../schemas.ts";
 
 type Raw = Record<string, unknown>;

@@ -1,0 +1,140 @@
+import { desc, eq, sql } from "drizzle-orm";
+import { jobs } from "@shopsniffer/shared/db/schema";
+import { AppError } from "@shopsniffer/shared/errors";
+import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
+import { domainSlug, normalizeDomain } from "@shopsniffer/shared/store/domain";
+import { requirePrincipal } from "../auth/principal.ts";
+import { readJsonBody } from "../body.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { enqueueJob } from "../enqueue.ts";
+import { createdJobView, jobView, statusView } from "../views.ts";
+import type { CreateJobBody } from "./jobs.ts";
+
+interface RequestContext {
+  request: Request;
+  set: { status?: number | string };
+}
+
+const LOOKUP_USAGE = "Provide id or domain parameter";
+
+/**
+ * Parse hook of `POST /jobs`: authenticates before the body is read or validated, so a bad key
+ * is a 401 whatever the body, then reads the JSON body within `MAX_BODY_BYTES`.
+ */
+export async function authenticateThenParse(deps: GatewayDeps, request: Request) {
+  await requirePrincipal(deps.svc.db, request);
+  return readJsonBody(request, deps.svc.config.MAX_BODY_BYTES);
+}
+
+/** `POST /jobs`: normalises the domain, checks the store and queues the job. */
+export async function createJob(
+  deps: GatewayDeps,
+  { request, set, body }: RequestContext & { body: CreateJobBody },
+) {
+  const principal = await requirePrincipal(deps.svc.db, request);
+  const domain = normalizeDomain(body.domain);
+  const webhookUrl = body.webhook_url ? checkWebhookUrl(body.webhook_url) : null;
+  await deps.checkStore(domain);
+  const job = await enqueueJob(deps, {
+    domain,
+    slug: domainSlug(domain),
+    webhookUrl,
+    notifyEmail: body.notify_email ?? null,
+    type: body.type ?? "full",
+    indexer: body.indexer ?? "default",
+    userId: principal.userId,
+    retryOf: null,
+  });
+  set.status = 201;
+  return { job: createdJobView(job) };
+}
+
+/** `GET /jobs?id=` or `?domain=` (the domain's most recent job). */
+export async function lookupJob(deps: GatewayDeps, query: { id?: string; domain?: string }) {
+  if (query.id && query.domain) throw new AppError("invalid_input", LOOKUP_USAGE);
+  if (query.id) return getJobById(deps, query.id);
+  if (query.domain) return { job: await fullView(deps, await latestForDomain(deps, query.domain)) };
+  throw new AppError("invalid_input", LOOKUP_USAGE);
+}
+
+export async function getJobById(deps: GatewayDeps, id: string) {
+  return { job: await fullView(deps, await findJob(deps, id)) };
+}
+
+export async function pollJob(deps: GatewayDeps, id: string) {
+  return statusView(await findJob(deps, id));
+}
+
+/**
+ * `POST /jobs/:id/retry`: a new job for the same store. Its webhook and email go along only
+ * when the caller is the user who created the original, so nobody can aim repeat deliveries
+ * at someone else's endpoint.
+ */
+export async function retryJob(
+  deps: GatewayDeps,
+  { request, set, params }: RequestContext & { params: { id: string } },
+) {
+  const principal = await requirePrincipal(deps.svc.db, request);
+  const original = await findJob(deps, params.id);
+  if (original.status === "pending" || original.status === "processing") {
+    throw new AppError(
+      "invalid_input",
+      `Job is ${original.status}; only completed or errored jobs can be retried`,
+    );
+  }
+  const sameOwner = original.userId !== null && original.userId === principal.userId;
+  const job = await enqueueJob(deps, {
+    domain: original.domain,
+    slug: original.slug,
+    webhookUrl: sameOwner ? original.webhookUrl : null,
+    notifyEmail: sameOwner ? original.notifyEmail : null,
+    type: original.type,
+    indexer: original.indexer,
+    userId: principal.userId,
+    retryOf: original.id,
+  });
+  set.status = 201;
+  return { job: createdJobView(job) };
+}
+
+/** The job with `id`, or a 404 with the reference's message. */
+export async function findJob(deps: GatewayDeps, id: string): Promise<JobRow> {
+  const job = isUuid(id) ? await getJob(deps.svc.db, id.toLowerCase()) : undefined;
+  if (!job) throw new AppError("not_found", "Job not found");
+  return job;
+}
+
+async function fullView(deps: GatewayDeps, job: JobRow) {
+  const callbacks = await deps.svc.db.db.query.webhookCallbacks.findMany({
+    where: (table, { eq: equals }) => equals(table.jobId, job.id),
+  });
+  return jobView(job, callbacks);
+}
+
+async function latestForDomain(deps: GatewayDeps, input: string): Promise<JobRow> {
+  let domain: string;
+  try {
+    domain = normalizeDomain(input);
+  } catch {
+    throw new AppError("not_found", "Job not found");
+  }
+  const job = await deps.svc.db.db.query.jobs.findFirst({
+    where: eq(jobs.domain, domain),
+    // rowid breaks ties between jobs created within the same second.
+    orderBy: [desc(jobs.createdAt), desc(sql`rowid`)],
+  });
+  if (!job) throw new AppError("not_found", "Job not found");
+  return job;
+}
+
+function checkWebhookUrl(raw: string): string {
+  const url = URL.parse(raw);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new AppError("invalid_input", "webhook_url must be an http or https URL");
+  }
+  return url.toString();
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
