@@ -21,7 +21,11 @@ test("keys create prints a working key as its last line, storing only its hash",
   const key = stdout.trim().split("\n").at(-1) ?? "";
   expect(key).toMatch(/^ss_live_[a-z0-9]{32}$/);
   const db = await openDb(`file:${join(dataDir, "shopsniffer.db")}`);
-  expect(await findActiveKey(db, key)).toMatchObject({ name: "ci", revokedAt: null });
+  expect(await findActiveKey(db, key)).toMatchObject({
+    name: "ci",
+    userId: "operator",
+    revokedAt: null,
+  });
   const stored = await db.client.execute("SELECT key_hash FROM api_keys");
   expect(JSON.stringify(stored.rows)).not.toContain(key);
   db.close();
@@ -43,5 +47,9 @@ test("npm run demo analyses the generated store and prints a completed job", () 
   expect(proc.exitCode).toBe(0);
   expect(stdout).toMatch(/^Job [0-9a-f-]{36}: completed in /m);
   expect(stdout).toContain("Indexed: 60 products, 7 collections, 5 pages");
-  expect(stdout.match(/^Download: /gm)).toHaveLength(4);
+  expect(stdout).toMatch(/^products\.csv: \d+ rows for 60 products, /m);
+  expect(stdout).toMatch(/^products\.json: 60 items, /m);
+  expect(stdout).toMatch(/^collections\.json: 7 items, /m);
+  expect(stdout).toMatch(/^pages\.json: 5 items, /m);
+  expect(stdout).not.toContain("Download: ");
 }, 90_000);

@@ -1,6 +1,7 @@
 /**
  * ShopSniffer command line.
- *   keys create --name NAME        create an API key (the key is the last line printed)
+ *   keys create --name NAME [--user ID]
+ *                                  create an API key (the key is the last line printed)
  *   analyze <domain> [--url URL] [--key KEY] [--webhook-url URL]
  *                                  run a job through the REST API with a live progress bar
  */
@@ -10,20 +11,21 @@ import { baseConfigSchema, loadConfig } from "../shared/src/config.ts";
 import { migrateDb, openDb } from "../shared/src/db/client.ts";
 import { analyze, progressLine, summarize } from "./lib/analyze.ts";
 
-const USAGE = `usage:
-  npm run cli -- keys create --name NAME
-  npm run cli -- analyze <domain> [--url URL] [--key KEY] [--webhook-url URL]`;
+/** Owner of keys made here until accounts exist: the operator of this installation. */
+const DEFAULT_USER = "operator";
 
-const { positionals, values } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
-  options: {
-    name: { type: "string" },
-    url: { type: "string" },
-    key: { type: "string" },
-    "webhook-url": { type: "string" },
-  },
-});
+const USAGE = `usage:
+  npm run cli -- keys create --name NAME [--user ID]
+      Create an API key for user ID (default "${DEFAULT_USER}"); the key is the last line.
+  npm run cli -- analyze <domain> [--url URL] [--key KEY] [--webhook-url URL]
+      Analyse a store through the API (default URL http://localhost:$PORT, key from
+      SHOPSNIFFER_API_KEY), with a live progress bar.`;
+
+const { positionals, values } = readArgs();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const [command, sub] = positionals;
 if (command === "keys" && sub === "create") {
@@ -35,6 +37,26 @@ if (command === "keys" && sub === "create") {
   process.exit(2);
 }
 
+function readArgs() {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: {
+        name: { type: "string" },
+        user: { type: "string" },
+        url: { type: "string" },
+        key: { type: "string" },
+        "webhook-url": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function createKey(name: string | undefined): Promise<number> {
   if (!name?.trim()) {
     console.error("keys create needs --name NAME");
@@ -43,7 +65,7 @@ async function createKey(name: string | undefined): Promise<number> {
   const config = loadConfig(baseConfigSchema);
   const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateDb(db);
-  const created = await createApiKey(db, name.trim());
+  const created = await createApiKey(db, name.trim(), values.user?.trim() || DEFAULT_USER);
   db.close();
   console.log(
     `Created API key ${created.id} (${created.name}). Store it now; it is not shown again:`,
@@ -70,6 +92,7 @@ async function runAnalyze(domain: string): Promise<number> {
       apiKey,
       domain,
       webhookUrl: values["webhook-url"],
+      onCreated: (id) => console.error(`Job ${id} created; following its progress…`),
       onMessage: renderProgress,
     });
     process.stderr.write("\n");

@@ -13,6 +13,7 @@ import { bootStack } from "../shared/src/stack/boot.ts";
 import { DEMO_DOMAIN, generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { startStorefront } from "../shared/src/storefront/server.ts";
 import { analyze, progressLine, summarize } from "./lib/analyze.ts";
+import { checkDownload } from "./lib/check-download.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "shopsniffer-demo-"));
 const store = await startStorefront({ store: generateDemoStore() });
@@ -47,8 +48,12 @@ try {
       if (line) console.error(line);
     },
   });
-  console.log(summarize(stack.gatewayUrl, result));
+  console.log(summarize(stack.gatewayUrl, result, false));
   exitCode = result.job.status === "completed" ? 0 : 1;
+  for (const key of Object.values(result.job.downloads ?? {})) {
+    console.log(await checkDownload(stack.gatewayUrl, result.job.id, key));
+  }
+  console.log("The demo stack has stopped; `npm start` runs one that stays up.");
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
   console.error(`service logs: ${join(dataDir, "logs")}`);

@@ -5,6 +5,8 @@ export interface AnalyzeOptions {
   apiKey: string;
   domain: string;
   webhookUrl?: string;
+  /** Called once the job exists, before its progress is followed. */
+  onCreated?: (jobId: string) => void;
   /** Called for every WebSocket message, in order. */
   onMessage?: (message: ProgressMessage) => void;
 }
@@ -52,29 +54,58 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   if (!created.ok || !body.job) {
     throw new Error(`job not created (${created.status}): ${body.error ?? "unknown error"}`);
   }
+  options.onCreated?.(body.job.id);
   const messages = await followJob(options.baseUrl, body.job.id, options.onMessage);
   const reply = await fetch(`${options.baseUrl}/api/jobs?id=${body.job.id}`);
   const { job } = (await reply.json()) as { job: JobSummary };
   return { job, messages, elapsedMs: Math.round(performance.now() - started) };
 }
 
-/** Collects a job's WebSocket messages until the server closes the socket. */
-export function followJob(
+const RECONNECT_DELAY_MS = 1_000;
+const MAX_RECONNECTS = 120;
+
+/**
+ * Collects a job's WebSocket messages until its `complete` or `error` message. If the socket
+ * drops first (a gateway restarting), it reconnects; the server replays the job's events in
+ * the same order, so the ones already seen are skipped.
+ */
+export async function followJob(
   baseUrl: string,
   jobId: string,
   onMessage?: (message: ProgressMessage) => void,
 ): Promise<ProgressMessage[]> {
   const url = `${baseUrl.replace(/^http/, "ws")}/api/ws/${jobId}`;
-  return new Promise((resolve, reject) => {
-    const messages: ProgressMessage[] = [];
+  const messages: ProgressMessage[] = [];
+  const push = (message: ProgressMessage) => {
+    messages.push(message);
+    onMessage?.(message);
+  };
+  for (let reconnects = 0; ; reconnects++) {
+    const ended = await followOnce(url, messages.length, push);
+    if (ended) return messages;
+    if (reconnects >= MAX_RECONNECTS) throw new Error(`lost the progress stream of ${jobId}`);
+    await Bun.sleep(RECONNECT_DELAY_MS);
+  }
+}
+
+/** One connection; resolves true once a final message arrived, false if it dropped first. */
+function followOnce(
+  url: string,
+  skip: number,
+  push: (message: ProgressMessage) => void,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    let ended = false;
     const socket = new WebSocket(url);
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(String(event.data)) as ProgressMessage;
-      messages.push(message);
-      onMessage?.(message);
+      if (seen++ < skip) return;
+      ended ||= message.type === "complete" || message.type === "error";
+      push(message);
     });
-    socket.addEventListener("close", () => resolve(messages));
-    socket.addEventListener("error", () => reject(new Error(`WebSocket ${url} failed`)));
+    socket.addEventListener("close", () => resolve(ended));
+    socket.addEventListener("error", () => resolve(ended));
   });
 }
 
@@ -89,8 +120,8 @@ export function progressLine(message: ProgressMessage, width = 30): string | nul
   return `[${bar}] ${pct}% ${String(message.step).padEnd(20)} ${counts}`;
 }
 
-/** The closing summary of a finished job, with absolute download links. */
-export function summarize(baseUrl: string, result: AnalyzeResult): string {
+/** The closing summary of a finished job, with absolute download links unless told not to. */
+export function summarize(baseUrl: string, result: AnalyzeResult, links = true): string {
   const { job } = result;
   const lines = [
     `Job ${job.id}: ${job.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`,
@@ -105,7 +136,7 @@ export function summarize(baseUrl: string, result: AnalyzeResult): string {
     );
   }
   if (job.error) lines.push(`Error at ${job.error.step}: ${job.error.message}`);
-  for (const key of Object.values(job.downloads ?? {})) {
+  for (const key of links ? Object.values(job.downloads ?? {}) : []) {
     lines.push(`Download: ${baseUrl}/api/downloads?jobId=${job.id}&key=${key}`);
   }
   return lines.join("\n");

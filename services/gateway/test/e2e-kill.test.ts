@@ -90,6 +90,8 @@ for (const [service, steps] of killPoints) {
   test(`the supervisor restarts the ${service} killed mid-job and the job completes`, async () => {
     const base = harness.stack.gatewayUrl;
     const jobId = await createJob();
+    // Reconnects while a killed gateway restarts; the replay fills in what it missed.
+    const messages = followJob(base, jobId);
     const before = harness.stack.supervisor.pid(service);
     const reached = await pollStatus(base, jobId, (s) => steps.includes(s.step));
     harness.stack.supervisor.kill(service, "SIGKILL", true);
@@ -97,6 +99,9 @@ for (const [service, steps] of killPoints) {
     await expectExactCompletion(jobId);
     expect(harness.stack.supervisor.pid(service)).not.toBe(before);
     if (service !== "gateway") expect(await maxAttempts(jobId, steps)).toBeGreaterThanOrEqual(2);
+    const received = await messages;
+    expect(received.at(-1)?.type).toBe("complete");
+    expect(received.filter((m) => m.type === "step").map((m) => m.step)).toContain("export");
   });
 }
 
