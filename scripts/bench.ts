@@ -5,18 +5,14 @@
  *   - generated stores of 1,000 and 5,000 products
  * Each job runs through the whole stack (four service processes, NATS, libSQL file).
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { createApiKey } from "../services/gateway/src/auth/api-keys.ts";
-import { openDb } from "../shared/src/db/client.ts";
-import { freePort } from "../shared/src/nats/local-server.ts";
-import { bootStack } from "../shared/src/stack/boot.ts";
 import { DEMO_DOMAIN, generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { loadFixtureStore } from "../shared/src/storefront/fixture-store.ts";
 import { type RunningStorefront, startStorefront } from "../shared/src/storefront/server.ts";
 import { REAL_FIXTURES } from "../shared/src/testing/env.ts";
 import { analyze } from "./lib/analyze.ts";
+import { startLocalStack } from "./lib/local-stack.ts";
 
 interface Case {
   name: string;
@@ -55,31 +51,16 @@ if (existsSync(join(REAL_FIXTURES, "mylubie/products-array.json"))) {
   });
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "shopsniffer-bench-"));
-const port = freePort();
-const stack = await bootStack({
-  env: {
-    ...process.env,
-    NATS_URL: undefined,
-    DATABASE_URL: undefined,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    STORE_ORIGINS: cases.map((c) => `${c.domain}=${c.store.origin}`).join(","),
-  },
-  output: { dir: join(dataDir, "logs") },
-});
+const origins = cases.map((c) => `${c.domain}=${c.store.origin}`).join(",");
+const { stack, apiKey, dataDir } = await startLocalStack("bench", origins);
 
 try {
-  const db = await openDb(String(stack.env.DATABASE_URL));
-  const { key } = await createApiKey(db, "bench");
-  db.close();
   console.log(`case\truns\tproducts\tmin ms\tmedian ms\tmax ms\tproducts/s (median)`);
   for (const c of cases) {
     const times: number[] = [];
     let products = 0;
     for (let i = 0; i < RUNS; i++) {
-      const result = await analyze({ baseUrl: stack.gatewayUrl, apiKey: key, domain: c.domain });
+      const result = await analyze({ baseUrl: stack.gatewayUrl, apiKey, domain: c.domain });
       if (result.job.status !== "completed") throw new Error(`${c.name}: ${result.job.status}`);
       times.push(result.elapsedMs);
       products = result.job.product_count;

@@ -3,45 +3,23 @@
  * temporary data directory, analyses the store through the REST API and prints the result.
  * Needs no network. Exits 0 when the job completed.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createApiKey } from "../services/gateway/src/auth/api-keys.ts";
-import { openDb } from "../shared/src/db/client.ts";
-import { freePort } from "../shared/src/nats/local-server.ts";
-import { bootStack } from "../shared/src/stack/boot.ts";
 import { DEMO_DOMAIN, generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { startStorefront } from "../shared/src/storefront/server.ts";
 import { analyze, progressLine, summarize } from "./lib/analyze.ts";
 import { checkDownload } from "./lib/check-download.ts";
+import { startLocalStack } from "./lib/local-stack.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "shopsniffer-demo-"));
 const store = await startStorefront({ store: generateDemoStore() });
-const port = freePort();
+const { stack, apiKey, dataDir } = await startLocalStack("demo", `${DEMO_DOMAIN}=${store.origin}`);
 console.error(`demo store ${DEMO_DOMAIN} served at ${store.origin}; data in ${dataDir}`);
-
-const stack = await bootStack({
-  env: {
-    ...process.env,
-    NATS_URL: undefined,
-    DATABASE_URL: undefined,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-  },
-  output: { dir: join(dataDir, "logs") },
-});
 
 let exitCode = 1;
 try {
-  const db = await openDb(String(stack.env.DATABASE_URL));
-  const { key } = await createApiKey(db, "demo");
-  db.close();
   const result = await analyze({
     baseUrl: stack.gatewayUrl,
-    apiKey: key,
+    apiKey,
     domain: DEMO_DOMAIN,
     onMessage: (message) => {
       const line = progressLine(message);

@@ -1,5 +1,5 @@
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
-import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { auditStage } from "./audit/stage.ts";
 import { auditorConfigSchema } from "./config.ts";
@@ -14,12 +14,11 @@ const fetchStore = createStoreFetcher({
 });
 const provider = createPagespeedProvider(config.PAGESPEED_PROVIDER);
 
-const stop = await runStages(svc, [auditStage(svc, fetchStore), pagespeedStage(svc, provider)], {
-  ackWaitMs: config.STAGE_ACK_WAIT_MS,
-  maxAttempts: config.STAGE_MAX_DELIVER,
-  backoffMs: config.STAGE_BACKOFF_MS,
-  concurrency: config.AUDITOR_CONCURRENCY,
-});
+const stop = await runStages(
+  svc,
+  [auditStage(svc, fetchStore), pagespeedStage(svc, provider)],
+  runnerOptions(config, config.AUDITOR_CONCURRENCY),
+);
 svc.log.info({ pagespeedProvider: provider.name }, "auditor started");
 
 onShutdown(async () => {

@@ -1,4 +1,4 @@
-import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { crawlerConfigSchema } from "./config.ts";
@@ -12,12 +12,11 @@ const fetchStore = createStoreFetcher({
   timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
 });
 const deps: CrawlerDeps = { svc, fetchStore };
-const stop = await runStages(svc, [sitemapStage(deps), indexingStage(deps)], {
-  ackWaitMs: svc.config.STAGE_ACK_WAIT_MS,
-  maxAttempts: svc.config.STAGE_MAX_DELIVER,
-  backoffMs: svc.config.STAGE_BACKOFF_MS,
-  concurrency: svc.config.CRAWLER_JOB_CONCURRENCY,
-});
+const stop = await runStages(
+  svc,
+  [sitemapStage(deps), indexingStage(deps)],
+  runnerOptions(svc.config, svc.config.CRAWLER_JOB_CONCURRENCY),
+);
 
 onShutdown(async () => {
   await stop();

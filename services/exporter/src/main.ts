@@ -1,4 +1,4 @@
-import { runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { exporterConfigSchema } from "./config.ts";
 import { exportStage } from "./export/stage.ts";
@@ -8,12 +8,11 @@ import { notifyStage } from "./notify/stage.ts";
 const svc = await bootService("exporter", exporterConfigSchema);
 const { config } = svc;
 
-const stop = await runStages(svc, [insightsStage(svc), exportStage(svc), notifyStage(svc)], {
-  ackWaitMs: config.STAGE_ACK_WAIT_MS,
-  maxAttempts: config.STAGE_MAX_DELIVER,
-  backoffMs: config.STAGE_BACKOFF_MS,
-  concurrency: config.EXPORTER_CONCURRENCY,
-});
+const stop = await runStages(
+  svc,
+  [insightsStage(svc), exportStage(svc), notifyStage(svc)],
+  runnerOptions(config, config.EXPORTER_CONCURRENCY),
+);
 svc.log.info({ publicUrl: config.PUBLIC_URL }, "exporter started");
 
 onShutdown(async () => {

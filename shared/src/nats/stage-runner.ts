@@ -1,4 +1,5 @@
 import { AckPolicy, type Consumer, type JsMsg, nanos } from "nats";
+import type { BaseConfig } from "../config.ts";
 import { type StageMessage, stageMessageSchema } from "../contracts/messages.ts";
 import { nextStage, type Stage, type Step, stepSchema } from "../contracts/stages.ts";
 import { type FailureRecord, toFailure } from "../errors.ts";
@@ -41,6 +42,16 @@ export interface RunnerOptions {
 }
 
 const PULL_EXPIRES_MS = 2_000;
+
+/** Runner options from the shared stage settings, with a service's own concurrency. */
+export function runnerOptions(config: BaseConfig, concurrency: number): RunnerOptions {
+  return {
+    ackWaitMs: config.STAGE_ACK_WAIT_MS,
+    maxAttempts: config.STAGE_MAX_DELIVER,
+    backoffMs: config.STAGE_BACKOFF_MS,
+    concurrency,
+  };
+}
 
 /**
  * Consumes each spec's stage from the pipeline stream, one message per free slot (nothing is

@@ -4,7 +4,7 @@ import type { NatsNames } from "../contracts/subjects.ts";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Progress history kept per job: enough for a late WebSocket client to replay a whole job. */
-export const PROGRESS_MAX_MSGS_PER_JOB = 5_000;
+const PROGRESS_MAX_MSGS_PER_JOB = 5_000;
 
 /**
  * Creates or updates the two streams. The pipeline stream is a work queue: a stage message

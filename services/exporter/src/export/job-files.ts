@@ -1,3 +1,4 @@
+import { DOWNLOADS } from "@shopsniffer/shared/contracts/downloads";
 import type { Db } from "@shopsniffer/shared/db/client";
 import { jobFiles, jobs } from "@shopsniffer/shared/db/schema";
 import { isoNow } from "@shopsniffer/shared/time";
@@ -5,14 +6,6 @@ import { eq } from "drizzle-orm";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-
-/** The reference's `jobs.downloads`: what each download is called under `GET /downloads`. */
-export const DOWNLOADS = {
-  csv: "products.csv",
-  productsJson: "products.json",
-  collectionsJson: "collections.json",
-  pagesJson: "pages.json",
-} as const;
 
 /** One export file as stored in `job_files`. */
 export interface ExportFile {

@@ -1,13 +1,8 @@
+import { DOWNLOADS } from "@shopsniffer/shared/contracts/downloads";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { ExporterService } from "../config.ts";
-import {
-  CSV_CONTENT_TYPE,
-  DOWNLOADS,
-  type ExportFile,
-  JSON_CONTENT_TYPE,
-  saveJobFiles,
-} from "./job-files.ts";
+import { CSV_CONTENT_TYPE, type ExportFile, JSON_CONTENT_TYPE, saveJobFiles } from "./job-files.ts";
 import { buildProductFiles } from "./products-export.ts";
 import { buildCollectionsJson, buildPagesJson } from "./site-files.ts";
 

@@ -1,18 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { Elysia, t } from "elysia";
+import { downloadKeys } from "@shopsniffer/shared/contracts/downloads";
 import { jobFiles } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import type { GatewayDeps } from "../deps.ts";
 import { findJob } from "./job-handlers.ts";
-
-/** File keys a completed job may have. */
-export const downloadKeys = [
-  "products.csv",
-  "products.json",
-  "collections.json",
-  "pages.json",
-  "screenshot.png",
-] as const;
 
 /** `GET /downloads?jobId=&key=`: streams one export file of a job with its content type. */
 export function downloadRoutes(deps: GatewayDeps) {
@@ -26,6 +18,8 @@ export function downloadRoutes(deps: GatewayDeps) {
         throw new AppError("invalid_input", `Unknown key; use one of ${downloadKeys.join(", ")}`);
       }
       const job = await findJob(deps, query.jobId);
+      // FIXME: the whole file is read into memory for each download; exports of very large
+      // catalogs (tens of MB) should be streamed from the database in chunks.
       const file = await deps.svc.db.db.query.jobFiles.findFirst({
         where: and(eq(jobFiles.jobId, job.id), eq(jobFiles.key, query.key)),
       });

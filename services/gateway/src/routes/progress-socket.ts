@@ -32,6 +32,8 @@ interface Session {
  * ones live, and closes after `complete` or `error`. Any gateway replica can serve any job. If
  * a finished job's final event is missing (lost, or aged out), it is rebuilt from the database.
  */
+// FIXME: nothing limits how many sockets one client may hold open; each costs a NATS
+// consumer, so a per-IP and per-job cap belongs here before the gateway faces the internet.
 export function progressSocketRoutes(deps: GatewayDeps) {
   const sessions = new Map<string, Session>();
   return new Elysia().ws("/ws/:jobId", {
