@@ -116,18 +116,24 @@ export function progressLine(message: ProgressMessage, width = 30): string | nul
   const filled = Math.round(fraction * width);
   const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
   const pct = `${Math.round(fraction * 100)}`.padStart(3);
-  const counts = `${message.product_count} products, ${message.collection_count} collections, ${message.page_count} pages`;
+  const { product_count, collection_count, page_count } = message;
+  const counts = `${product_count} products, ${collection_count} collections, ${page_count} pages`;
   return `[${bar}] ${pct}% ${String(message.step).padEnd(20)} ${counts}`;
 }
 
 /** The closing summary of a finished job, with absolute download links unless told not to. */
 export function summarize(baseUrl: string, result: AnalyzeResult, links = true): string {
   const { job } = result;
+  const meta = job.shop_meta ?? {};
+  const apps = (meta.detected_apps ?? []).join(", ") || "none detected";
+  const name = meta.shop_name ?? "unknown name";
+  const currency = meta.currency ?? "unknown currency";
   const lines = [
     `Job ${job.id}: ${job.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`,
-    `Store: ${job.domain} (${job.shop_meta?.shop_name ?? "unknown name"}, ${job.shop_meta?.currency ?? "unknown currency"})`,
-    `Theme: ${job.shop_meta?.theme_name ?? "unknown"}; apps: ${(job.shop_meta?.detected_apps ?? []).join(", ") || "none detected"}`,
-    `Indexed: ${job.product_count} products, ${job.collection_count} collections, ${job.page_count} pages`,
+    `Store: ${job.domain} (${name}, ${currency})`,
+    `Theme: ${meta.theme_name ?? "unknown"}; apps: ${apps}`,
+    `Indexed: ${job.product_count} products, ${job.collection_count} collections, ` +
+      `${job.page_count} pages`,
   ];
   if (job.insights?.price_range) {
     const r = job.insights.price_range;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Parses a comma-separated `domain=origin` list into a map, e.g. `a.test=http://127.0.0.1:4100`. */
+/** Parses a comma-separated `domain=origin` list, e.g. `a.test=http://127.0.0.1:4100`. */
 const storeOrigins = z
   .string()
   .default("")

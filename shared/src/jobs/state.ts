@@ -47,7 +47,8 @@ export async function finishStep(
         status,
         finishedAt: now,
         detail,
-        durationMs: sql`CAST((julianday(${now}) - julianday(${jobSteps.startedAt})) * 86400000 AS INTEGER)`,
+        durationMs: sql`CAST(
+          (julianday(${now}) - julianday(${jobSteps.startedAt})) * 86400000 AS INTEGER)`,
       })
       .where(sql`${jobSteps.jobId} = ${jobId} AND ${jobSteps.step} = ${step}`),
   );
@@ -108,7 +109,8 @@ export async function saveProgress(handle: Db, jobId: string, step: Step, progre
     db
       .update(jobs)
       .set({
-        currentStep: sql`CASE WHEN ${permille} >= ${jobs.progress} THEN ${step} ELSE ${jobs.currentStep} END`,
+        currentStep: sql`CASE WHEN ${permille} >= ${jobs.progress}
+          THEN ${step} ELSE ${jobs.currentStep} END`,
         progress: sql`MAX(${jobs.progress}, ${permille})`,
         updatedAt: isoNow(),
       })

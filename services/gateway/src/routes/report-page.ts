@@ -37,19 +37,23 @@ function summary(job: JobRow): string {
   const cells = rows
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v ?? "—"))}</td></tr>`)
     .join("");
+  const link = (key: string) => `/api/downloads?jobId=${job.id}&key=${encodeURIComponent(key)}`;
   const files = Object.values(job.downloads ?? {})
-    .map(
-      (key) =>
-        `<li><a href="/api/downloads?jobId=${job.id}&key=${escapeHtml(key)}">${escapeHtml(key)}</a></li>`,
-    )
+    .map((key) => `<li><a href="${escapeHtml(link(key))}">${escapeHtml(key)}</a></li>`)
     .join("");
   return `<h1>${escapeHtml(job.domain)}</h1><table>${cells}</table><ul>${files}</ul>`;
 }
 
+const STYLE = [
+  "body{font:16px system-ui;margin:2rem auto;max-width:40rem}",
+  "th{text-align:left;padding-right:1rem}",
+].join("");
+
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px system-ui;margin:2rem auto;max-width:40rem}th{text-align:left;padding-right:1rem}</style>
+<style>${STYLE}</style>
 </head><body>${body}</body></html>`;
 }
 
