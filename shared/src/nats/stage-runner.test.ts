@@ -147,3 +147,45 @@ test("a message that fails its schema is terminated, not retried", async () => {
   expect(info.num_ack_pending).toBe(0);
   expect(info.num_redelivered).toBe(0);
 });
+
+test("a runner stopped mid-stage hands its message back at once, not after the ack wait", async () => {
+  const id = crypto.randomUUID();
+  const now = isoNow();
+  await svc.db.write((db) =>
+    db.insert(jobs).values({
+      id,
+      domain: "slow.test",
+      slug: "slow",
+      status: "processing",
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
+  const attempts: number[] = [];
+  let release = () => {};
+  const finished = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const spec = (name: string) => ({
+    stage: "notify" as const,
+    firstStep: "notify-callbacks" as const,
+    handle: async (run: { attempt: number }) => {
+      attempts.push(run.attempt);
+      if (name === "first") await Bun.sleep(60_000);
+      else release();
+    },
+  });
+  // An ack wait far longer than this test may run: only a hand-back can finish it in time.
+  const options = { ackWaitMs: 120_000, maxAttempts: 3, backoffMs: [0], concurrency: 1 };
+  const stopFirst = await runStages(svc, [spec("first")], { ...options, shutdownGraceMs: 100 });
+  await publishStage(svc, id, "notify");
+  await waitFor(
+    async () => attempts.length,
+    (n) => n === 1,
+  );
+  const stopSecond = await runStages(svc, [spec("second")], options);
+  await stopFirst();
+  await finished;
+  await stopSecond();
+  expect(attempts).toEqual([1, 2]);
+}, 20_000);

@@ -76,10 +76,14 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
   const consumer = await ensureConsumer(svc, spec.stage, options);
   const running = new Map<Promise<void>, JsMsg>();
   let stopped = false;
+  let stopping = () => {};
+  const stopSignal = new Promise<void>((resolve) => {
+    stopping = resolve;
+  });
   const loop = (async () => {
     while (!stopped) {
       if (running.size >= options.concurrency) {
-        await Promise.race(running.keys());
+        await Promise.race([...running.keys(), stopSignal]);
         continue;
       }
       const msg = await pullOne(svc, consumer);
@@ -96,6 +100,7 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
   svc.log.info({ stage: spec.stage, consumer: svc.names.consumer(spec.stage) }, "consuming stage");
   return async () => {
     stopped = true;
+    stopping();
     await loop;
     const grace = Bun.sleep(options.shutdownGraceMs ?? 3_000).then(() => "timeout" as const);
     const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
