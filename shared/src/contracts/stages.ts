@@ -47,6 +47,19 @@ export const steps = [
 export const stepSchema = z.enum(steps);
 export type Step = z.infer<typeof stepSchema>;
 
+/** The stage each step belongs to. */
+export const stepStage = {
+  sitemap: "sitemap",
+  audit: "audit",
+  "indexing-products": "indexing",
+  "indexing-collections": "indexing",
+  "indexing-pages": "indexing",
+  pagespeed: "pagespeed",
+  insights: "insights",
+  export: "export",
+  "notify-callbacks": "notify",
+} as const satisfies Record<Step, Stage>;
+
 /** Share of the whole job that each step represents; used to compute overall progress. */
 export const stepWeights = {
   sitemap: 0.05,

@@ -86,24 +86,33 @@ test("a stage that fails then succeeds is retried and hands the job on once", as
   expect(again.duplicate).toBe(true);
 });
 
-test("a message for a finished job re-sends its final event once and is acked", async () => {
-  const id = await startJob("fatal.test");
-  await waitFor(
-    () => getJob(svc.db, id),
-    (j) => j?.status === "errored",
+test("a message for a finished job whose final event was lost publishes it", async () => {
+  const id = crypto.randomUUID();
+  const now = isoNow();
+  await svc.db.write((db) =>
+    db.insert(jobs).values({
+      id,
+      domain: "lost.test",
+      slug: "lost",
+      status: "errored",
+      createdAt: now,
+      updatedAt: now,
+      errorStep: "insights",
+      errorCode: "upstream_failed",
+      errorMessage: "gone",
+      errorAttempts: 2,
+    }),
   );
-  const before = await svc.jsm.streams.info(svc.names.progressStream);
-  await svc.js.publish(
-    svc.names.stage("insights"),
-    JSON.stringify({ jobId: id, stage: "insights" }),
-  );
-  await waitFor(
-    () => svc.jsm.consumers.info(svc.names.pipelineStream, svc.names.consumer("insights")),
-    (i) => i.num_pending === 0 && i.num_ack_pending === 0,
-  );
-  const after = await svc.jsm.streams.info(svc.names.progressStream);
-  expect(after.state.messages).toBe(before.state.messages);
-  expect(calls.get(id)).toBe(1);
+  const last = () =>
+    svc.jsm.streams
+      .getMessage(svc.names.progressStream, { last_by_subj: svc.names.progress(id) })
+      .then((m) => m.json<{ type: string; attempts: number }>())
+      .catch(() => null);
+  expect(await last()).toBeNull();
+  await publishStage(svc, id, "insights");
+  const event = await waitFor(last, (e) => e !== null);
+  expect(event).toMatchObject({ type: "error", attempts: 2 });
+  expect(calls.get(id)).toBeUndefined();
 });
 
 test("a non-retryable failure errors the job at once with the step and attempt", async () => {

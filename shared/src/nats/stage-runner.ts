@@ -1,7 +1,7 @@
 import { AckPolicy, type Consumer, type JsMsg, nanos } from "nats";
 import type { BaseConfig } from "../config.ts";
 import { type StageMessage, stageMessageSchema } from "../contracts/messages.ts";
-import { nextStage, type Stage, type Step, stepSchema } from "../contracts/stages.ts";
+import { nextStage, type Stage, type Step, stepSchema, stepStage } from "../contracts/stages.ts";
 import { type FailureRecord, toFailure } from "../errors.ts";
 import { finalEvent } from "../jobs/final-event.ts";
 import { ProgressReporter } from "../jobs/progress.ts";
@@ -72,9 +72,18 @@ export async function runStages(
   };
 }
 
+/**
+ * A message while this process owns it. Once handed back on shutdown, the handler may still be
+ * running, but nothing it does may settle or extend a delivery another process now owns.
+ */
+interface Lease {
+  msg: JsMsg;
+  handedBack: boolean;
+}
+
 async function startConsumer(svc: ServiceContext, spec: StageSpec, options: RunnerOptions) {
   const consumer = await ensureConsumer(svc, spec.stage, options);
-  const running = new Map<Promise<void>, JsMsg>();
+  const running = new Map<Promise<void>, Lease>();
   let stopped = false;
   let stopping = () => {};
   const stopSignal = new Promise<void>((resolve) => {
@@ -91,10 +100,11 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
         msg?.nak();
         continue;
       }
-      const task = handleMessage(svc, spec, options, msg)
-        .catch((error) => handlerCrashed(svc, spec, msg, error))
+      const lease: Lease = { msg, handedBack: false };
+      const task = handleMessage(svc, spec, options, lease)
+        .catch((error) => handlerCrashed(svc, spec, lease, error))
         .finally(() => running.delete(task));
-      running.set(task, msg);
+      running.set(task, lease);
     }
   })();
   svc.log.info({ stage: spec.stage, consumer: svc.names.consumer(spec.stage) }, "consuming stage");
@@ -105,7 +115,10 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
     const grace = Bun.sleep(options.shutdownGraceMs ?? 3_000).then(() => "timeout" as const);
     const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
     if ((await Promise.race([settled, grace])) === "timeout") {
-      for (const msg of running.values()) msg.nak();
+      for (const lease of running.values()) {
+        lease.handedBack = true;
+        lease.msg.nak();
+      }
       svc.log.warn({ stage: spec.stage, handedBack: running.size }, "stopped mid-stage");
     }
   };
@@ -138,10 +151,11 @@ async function pullOne(svc: ServiceContext, consumer: Consumer): Promise<JsMsg |
 }
 
 /** Last line of defence: a handler bookkeeping error must not take the service down. */
-function handlerCrashed(svc: ServiceContext, spec: StageSpec, msg: JsMsg, error: unknown) {
-  svc.log.error({ stage: spec.stage, seq: msg.seq, err: error }, "stage message not handled");
+function handlerCrashed(svc: ServiceContext, spec: StageSpec, lease: Lease, error: unknown) {
+  svc.log.error({ stage: spec.stage, seq: lease.msg.seq, err: error }, "stage message not handled");
+  if (lease.handedBack) return;
   try {
-    msg.nak(5_000);
+    lease.msg.nak(5_000);
   } catch {
     // The connection is gone; the message comes back after its ack wait.
   }
@@ -151,8 +165,9 @@ async function handleMessage(
   svc: ServiceContext,
   spec: StageSpec,
   options: RunnerOptions,
-  msg: JsMsg,
+  lease: Lease,
 ): Promise<void> {
+  const { msg } = lease;
   const parsed = parseStageMessage(msg);
   if (!parsed) {
     svc.log.error({ subject: msg.subject, seq: msg.seq }, "invalid stage message terminated");
@@ -180,12 +195,12 @@ async function handleMessage(
     step: spec.firstStep,
   };
   if (run.attempt > options.maxAttempts) {
-    run.step = currentStep(job, spec.firstStep);
+    run.step = currentStep(job, spec);
     const failure = { code: "internal" as const, message: "stage kept crashing", retryable: false };
-    await giveUp(svc, run, msg, failure, options.maxAttempts);
+    await giveUp(svc, run, lease, failure, options.maxAttempts);
     return;
   }
-  await runHandler(svc, spec, options, msg, run);
+  await runHandler(svc, spec, options, lease, run);
 }
 
 /**
@@ -202,51 +217,57 @@ async function runHandler(
   svc: ServiceContext,
   spec: StageSpec,
   options: RunnerOptions,
-  msg: JsMsg,
+  lease: Lease,
   run: StageRun,
 ): Promise<void> {
   const started = performance.now();
-  const heartbeat = setInterval(() => msg.working(), Math.max(500, options.ackWaitMs / 3));
+  const beat = () => lease.handedBack || lease.msg.working();
+  const heartbeat = setInterval(beat, Math.max(500, options.ackWaitMs / 3));
   try {
     await spec.handle(run);
+    if (lease.handedBack) return;
     await publishNext(svc, run.job.id, spec.stage);
   } catch (error) {
-    await retryOrGiveUp(svc, options, msg, run, toFailure(error));
+    if (!lease.handedBack) await retryOrGiveUp(svc, options, lease, run, toFailure(error));
     return;
   } finally {
     clearInterval(heartbeat);
   }
+  if (lease.handedBack) return;
   // The work is committed and handed on; if this ack is lost the stage simply runs again.
-  await msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
+  await lease.msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
   run.log.info({ attempt: run.attempt, durationMs: msSince(started) }, "stage done");
 }
 
 async function retryOrGiveUp(
   svc: ServiceContext,
   options: RunnerOptions,
-  msg: JsMsg,
+  lease: Lease,
   run: StageRun,
   failure: FailureRecord,
 ) {
   if (failure.retryable && run.attempt < options.maxAttempts) {
     const delay = options.backoffMs[Math.min(run.attempt, options.backoffMs.length) - 1] ?? 0;
     run.log.warn({ attempt: run.attempt, delayMs: delay, err: failure }, "stage retry");
-    msg.nak(delay);
+    lease.msg.nak(delay);
     return;
   }
-  await giveUp(svc, run, msg, failure, run.attempt);
+  await giveUp(svc, run, lease, failure, run.attempt);
 }
 
+/**
+ * Marks the job errored and publishes its `error` event before terminating the message, so a
+ * failed publish leaves the message to come back and try again (the msgID drops a repeat).
+ */
 async function giveUp(
   svc: ServiceContext,
   run: StageRun,
-  msg: JsMsg,
+  lease: Lease,
   failure: FailureRecord,
   attempts: number,
 ) {
   run.log.error({ attempts, step: run.step, err: failure }, "stage failed, job errored");
   await failJob(svc.db, run.job.id, run.step, failure, attempts);
-  msg.term();
   await run.progress.publish({
     type: "error",
     job_id: run.job.id,
@@ -256,6 +277,7 @@ async function giveUp(
     attempts,
     at: isoNow(),
   });
+  if (!lease.handedBack) lease.msg.term();
 }
 
 /** Publishes the job's next stage; the msgID makes a repeated publish a no-op. */
@@ -271,9 +293,10 @@ async function publishNext(svc: ServiceContext, jobId: string, stage: Stage) {
   if (next) await publishStage(svc, jobId, next);
 }
 
-function currentStep(job: JobRow, fallback: Step): Step {
+/** The job's current step if it belongs to this stage, else the stage's first step. */
+function currentStep(job: JobRow, spec: StageSpec): Step {
   const parsed = stepSchema.safeParse(job.currentStep);
-  return parsed.success ? parsed.data : fallback;
+  return parsed.success && stepStage[parsed.data] === spec.stage ? parsed.data : spec.firstStep;
 }
 
 function parseStageMessage(msg: JsMsg): StageMessage | null {
