@@ -23,11 +23,20 @@ test("keys create prints a working key as its last line, storing only its hash",
   const db = await openDb(`file:${join(dataDir, "shopsniffer.db")}`);
   expect(await findActiveKey(db, key)).toMatchObject({
     name: "ci",
-    userId: "operator",
+    userId: null,
     revokedAt: null,
   });
   const stored = await db.client.execute("SELECT key_hash FROM api_keys");
   expect(JSON.stringify(stored.rows)).not.toContain(key);
+  db.close();
+});
+
+test("keys create --user gives the key an owner", async () => {
+  const { code, stdout } = cli("keys", "create", "--name", "owned", "--user", "usr_42");
+  expect(code).toBe(0);
+  const db = await openDb(`file:${join(dataDir, "shopsniffer.db")}`);
+  const key = stdout.trim().split("\n").at(-1) ?? "";
+  expect(await findActiveKey(db, key)).toMatchObject({ name: "owned", userId: "usr_42" });
   db.close();
 });
 

@@ -11,12 +11,9 @@ import { baseConfigSchema, loadConfig } from "../shared/src/config.ts";
 import { migrateDb, openDb } from "../shared/src/db/client.ts";
 import { analyze, progressLine, summarize } from "./lib/analyze.ts";
 
-/** Owner of keys made here until accounts exist: the operator of this installation. */
-const DEFAULT_USER = "operator";
-
 const USAGE = `usage:
   npm run cli -- keys create --name NAME [--user ID]
-      Create an API key for user ID (default "${DEFAULT_USER}"); the key is the last line.
+      Create an API key (for user ID, if given); the key is the last line.
   npm run cli -- analyze <domain> [--url URL] [--key KEY] [--webhook-url URL]
       Analyse a store through the API (default URL http://localhost:$PORT, key from
       SHOPSNIFFER_API_KEY), with a live progress bar.`;
@@ -65,7 +62,7 @@ async function createKey(name: string | undefined): Promise<number> {
   const config = loadConfig(baseConfigSchema);
   const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateDb(db);
-  const created = await createApiKey(db, name.trim(), values.user?.trim() || DEFAULT_USER);
+  const created = await createApiKey(db, name.trim(), values.user?.trim() || null);
   db.close();
   console.log(
     `Created API key ${created.id} (${created.name}). Store it now; it is not shown again:`,

@@ -66,8 +66,8 @@ const MAX_RECONNECTS = 120;
 
 /**
  * Collects a job's WebSocket messages until its `complete` or `error` message. If the socket
- * drops first (a gateway restarting), it reconnects; the server replays the job's events in
- * the same order, so the ones already seen are skipped.
+ * drops first (a gateway restarting), it reconnects; the server replays the job's events, and
+ * those whose stream `seq` was already seen are skipped.
  */
 export async function followJob(
   baseUrl: string,
@@ -76,33 +76,30 @@ export async function followJob(
 ): Promise<ProgressMessage[]> {
   const url = `${baseUrl.replace(/^http/, "ws")}/api/ws/${jobId}`;
   const messages: ProgressMessage[] = [];
-  const push = (message: ProgressMessage) => {
+  let lastSeq = 0;
+  const receive = (message: ProgressMessage) => {
+    const seq = typeof message.seq === "number" ? message.seq : null;
+    if (seq !== null && seq <= lastSeq) return;
+    lastSeq = seq ?? lastSeq;
     messages.push(message);
     onMessage?.(message);
   };
   for (let reconnects = 0; ; reconnects++) {
-    const ended = await followOnce(url, messages.length, push);
-    if (ended) return messages;
+    if (await followOnce(url, receive)) return messages;
     if (reconnects >= MAX_RECONNECTS) throw new Error(`lost the progress stream of ${jobId}`);
     await Bun.sleep(RECONNECT_DELAY_MS);
   }
 }
 
 /** One connection; resolves true once a final message arrived, false if it dropped first. */
-function followOnce(
-  url: string,
-  skip: number,
-  push: (message: ProgressMessage) => void,
-): Promise<boolean> {
+function followOnce(url: string, receive: (message: ProgressMessage) => void): Promise<boolean> {
   return new Promise((resolve) => {
-    let seen = 0;
     let ended = false;
     const socket = new WebSocket(url);
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(String(event.data)) as ProgressMessage;
-      if (seen++ < skip) return;
       ended ||= message.type === "complete" || message.type === "error";
-      push(message);
+      receive(message);
     });
     socket.addEventListener("close", () => resolve(ended));
     socket.addEventListener("error", () => resolve(ended));

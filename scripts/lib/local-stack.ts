@@ -34,7 +34,7 @@ export async function startLocalStack(name: string, storeOrigins: string): Promi
     output: { dir: join(dataDir, "logs") },
   });
   const db = await openDb(String(stack.env.DATABASE_URL));
-  const { key } = await createApiKey(db, name, "operator");
+  const { key } = await createApiKey(db, name);
   db.close();
   return { stack, apiKey: key, dataDir };
 }

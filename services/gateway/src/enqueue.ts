@@ -10,7 +10,15 @@ const QUEUE_DOWN = "The job queue is unavailable; try again shortly.";
 
 export type NewJob = Pick<
   JobRow,
-  "domain" | "slug" | "webhookUrl" | "notifyEmail" | "type" | "indexer" | "userId" | "retryOf"
+  | "domain"
+  | "slug"
+  | "webhookUrl"
+  | "notifyEmail"
+  | "type"
+  | "indexer"
+  | "userId"
+  | "apiKeyId"
+  | "retryOf"
 >;
 
 /**

@@ -9,7 +9,9 @@ const fetchStore = createStoreFetcher({
   origins: svc.config.STORE_ORIGINS,
   timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
 });
-const checkStore = svc.config.STORE_CHECK_ON_CREATE ? storeChecker(fetchStore) : async () => {};
+const checkStore = svc.config.STORE_CHECK_ON_CREATE
+  ? storeChecker(fetchStore, svc.log)
+  : async () => {};
 const app = createApp({ svc, fetchStore, checkStore }).listen({
   hostname: svc.config.LISTEN_HOST,
   port: svc.config.PORT,
@@ -17,6 +19,7 @@ const app = createApp({ svc, fetchStore, checkStore }).listen({
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
 
 onShutdown(async () => {
-  await app.stop();
+  // Closes open progress sockets too; clients reconnect to another replica or after restart.
+  await app.stop(true);
   await svc.close();
 });

@@ -1,25 +1,28 @@
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
 import { AppError } from "@shopsniffer/shared/errors";
+import type { Logger } from "@shopsniffer/shared/log";
 
 /**
  * Checks, before a job is accepted, that `domain` answers as a public Shopify storefront that
- * is not password-protected. A site that cannot be reached says why (422
- * `store_unreachable`); a store answering 429 or 5xx is told to try again later.
+ * is not password-protected. A site that cannot be reached gets a fixed message (422
+ * `store_unreachable`; the cause is logged, not shown); a store answering 429 or 5xx is told
+ * to try again later.
  */
-export function storeChecker(fetchStore: StoreFetcher) {
+export function storeChecker(fetchStore: StoreFetcher, log?: Logger) {
   return async (domain: string): Promise<void> => {
-    assertAnalysable(await inspect(fetchStore, domain));
+    assertAnalysable(await inspect(fetchStore, domain, log));
   };
 }
 
-async function inspect(fetchStore: StoreFetcher, domain: string) {
+async function inspect(fetchStore: StoreFetcher, domain: string, log?: Logger) {
   try {
     return await inspectStore(fetchStore, domain);
   } catch (error) {
-    // Inside a job this is worth a retry; before one, the caller decides whether to try again.
     if (error instanceof AppError && error.code === "store_unreachable") {
-      throw new AppError("store_unreachable", error.message, false, { cause: error });
+      log?.info({ domain, cause: error.message }, "store unreachable at job creation");
+      const message = `Could not reach ${domain}; check the domain, or try again later.`;
+      throw new AppError("store_unreachable", message, false, { cause: error });
     }
     throw error;
   }

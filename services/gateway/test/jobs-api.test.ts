@@ -115,6 +115,7 @@ describe("POST /api/jobs", () => {
       { domain: "demo.shopsniffer.test", type: "partial" },
       { domain: "demo.shopsniffer.test", notify_email: "nope" },
       { domain: "demo.shopsniffer.test", webhook_url: "ftp://x.example/" },
+      { domain: "demo.shopsniffer.test", webhook_url: "" },
       { domain: "x".repeat(100_000) },
       {},
     ];
@@ -160,7 +161,10 @@ describe("job lookups", () => {
     const { body } = await createJob({ domain: "demo.shopsniffer.test" });
     const retry = await gw.request(`/api/jobs/${body.job.id}/retry`, postJson({}, gw.apiKey));
     expect(retry.status).toBe(400);
-    const anonymous = await gw.request(`/api/jobs/${body.job.id}/retry`, { method: "POST" });
+    const anonymous = await gw.request(`/api/jobs/${body.job.id}/retry`, {
+      method: "POST",
+      body: "x".repeat(5_000_000),
+    });
     expect(anonymous.status).toBe(401);
   });
 });

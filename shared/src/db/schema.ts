@@ -13,6 +13,8 @@ export const jobs = sqliteTable(
     webhookUrl: text("webhook_url"),
     notifyEmail: text("notify_email"),
     userId: text("user_id"),
+    /** The API key that created the job, if one did; it owns the job with its user. */
+    apiKeyId: text("api_key_id"),
     retryOf: text("retry_of"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),

@@ -23,6 +23,13 @@ test.each([
   ["::7f00:1", true],
   ["64:ff9b::a9fe:a9fe", true],
   ["::ffff:8.8.8.8", false],
+  ["::FFFF:7F00:1", true],
+  ["fe80::1%eth0", true],
+  ["fec0::1", true],
+  ["64:ff9b:1::1", true],
+  ["::ffff:0:7f00:1", true],
+  ["2002:7f00:1::1", true],
+  ["2002:0808:0808::1", false],
   ["2606:4700::1111", false],
   ["not-an-address", true],
 ])("%s is non-public: %p", (address, expected) => {

@@ -23,10 +23,16 @@ export async function assertPublicHost(hostname: string): Promise<void> {
       });
   // FIXME: the address is checked here and resolved again by fetch, so a DNS answer that
   // changes between the two lookups (rebinding) could still reach a private address.
-  if (addresses.some((a) => isNonPublicAddress(a.address))) throw blocked(host);
+  if (addresses.length === 0 || addresses.some((a) => isNonPublicAddress(a.address))) {
+    throw blocked(host);
+  }
 }
 
-/** True for addresses outside the public internet, in any IPv4 or IPv6 spelling. */
+/**
+ * True for addresses outside the public internet, in any IPv4 or IPv6 spelling: private,
+ * loopback, link- and site-local, unique-local, multicast, documentation and translation
+ * prefixes (an IPv4 address carried inside IPv6 is judged as IPv4).
+ */
 export function isNonPublicAddress(address: string): boolean {
   if (isIP(address) === 4) return isNonPublicV4(address.split(".").map(Number));
   const bytes = ipv6Bytes(address);
@@ -38,19 +44,27 @@ export function isNonPublicAddress(address: string): boolean {
     bytes.every((b) => b === 0) ||
     (bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1) ||
     (b0 & 0xfe) === 0xfc ||
-    (b0 === 0xfe && (b1 & 0xc0) === 0x80) ||
+    (b0 === 0xfe && (b1 & 0x80) === 0x80) ||
     b0 === 0xff ||
-    (b0 === 0x20 && b1 === 0x01 && b2 === 0x0d && b3 === 0xb8)
+    (b0 === 0x20 && b1 === 0x01 && b2 === 0x0d && b3 === 0xb8) ||
+    (b0 === 0x00 && b1 === 0x64 && b2 === 0xff && b3 === 0x9b)
   );
 }
 
-/** The IPv4 address inside a mapped (`::ffff:a.b.c.d`), compatible or NAT64 IPv6 address. */
+/**
+ * The IPv4 address inside an IPv6 one: mapped (`::ffff:a.b.c.d`, also SIIT's
+ * `::ffff:0:a.b.c.d`), compatible, NAT64 (`64:ff9b::/96`) or 6to4 (`2002:aabb:ccdd::/48`).
+ */
 function embeddedV4(bytes: number[]): number[] | null {
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
-  const mapped = zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const ones = (at: number) => bytes[at] === 0xff && bytes[at + 1] === 0xff;
+  const mapped = zeros(0, 10) && ones(10);
+  const siit = zeros(0, 8) && ones(8) && zeros(10, 12);
   const compatible = zeros(0, 12) && !zeros(12, 15);
-  const nat64 = bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12);
-  return mapped || compatible || (bytes[0] === 0 && nat64) ? bytes.slice(12) : null;
+  const nat64 = bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b;
+  if (mapped || siit || compatible || (nat64 && zeros(4, 12))) return bytes.slice(12);
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6);
+  return null;
 }
 
 /** The 16 bytes of an IPv6 address in any valid spelling, or null. */

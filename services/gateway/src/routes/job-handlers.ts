@@ -26,6 +26,12 @@ export async function authenticateThenParse(deps: GatewayDeps, request: Request)
   return readJsonBody(request, deps.svc.config.MAX_BODY_BYTES);
 }
 
+/** Parse hook of routes that take no body: authenticates, and never reads what was sent. */
+export async function authenticateOnly(deps: GatewayDeps, request: Request) {
+  await requirePrincipal(deps.svc.db, request);
+  return {};
+}
+
 /** `POST /jobs`: normalises the domain, checks the store and queues the job. */
 export async function createJob(
   deps: GatewayDeps,
@@ -33,7 +39,7 @@ export async function createJob(
 ) {
   const principal = await requirePrincipal(deps.svc.db, request);
   const domain = normalizeDomain(body.domain);
-  const webhookUrl = body.webhook_url ? checkWebhookUrl(body.webhook_url) : null;
+  const webhookUrl = body.webhook_url === undefined ? null : checkWebhookUrl(body.webhook_url);
   await deps.checkStore(domain);
   const job = await enqueueJob(deps, {
     domain,
@@ -43,6 +49,7 @@ export async function createJob(
     type: body.type ?? "full",
     indexer: body.indexer ?? "default",
     userId: principal.userId,
+    apiKeyId: principal.keyId,
     retryOf: null,
   });
   set.status = 201;
@@ -67,8 +74,8 @@ export async function pollJob(deps: GatewayDeps, id: string) {
 
 /**
  * `POST /jobs/:id/retry`: a new job for the same store. Its webhook and email go along only
- * when the caller is the user who created the original, so nobody can aim repeat deliveries
- * at someone else's endpoint.
+ * when the caller owns the original (the same API key, or the same user), so nobody can aim
+ * repeat deliveries at someone else's endpoint.
  */
 export async function retryJob(
   deps: GatewayDeps,
@@ -82,7 +89,9 @@ export async function retryJob(
       `Job is ${original.status}; only completed or errored jobs can be retried`,
     );
   }
-  const sameOwner = original.userId !== null && original.userId === principal.userId;
+  const sameOwner =
+    original.apiKeyId === principal.keyId ||
+    (original.userId !== null && original.userId === principal.userId);
   const job = await enqueueJob(deps, {
     domain: original.domain,
     slug: original.slug,
@@ -91,6 +100,7 @@ export async function retryJob(
     type: original.type,
     indexer: original.indexer,
     userId: principal.userId,
+    apiKeyId: principal.keyId,
     retryOf: original.id,
   });
   set.status = 201;

@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import type { GatewayDeps } from "../deps.ts";
 import { errorBody, jobIdParams } from "../schemas.ts";
 import {
+  authenticateOnly,
   authenticateThenParse,
   createJob,
   getJobById,
@@ -58,6 +59,7 @@ export function jobRoutes(deps: GatewayDeps) {
       detail: { summary: "Poll a job's status and counts", tags: ["Jobs"] },
     })
     .post("/jobs/:id/retry", (ctx) => retryJob(deps, ctx), {
+      parse: ({ request }) => authenticateOnly(deps, request),
       params: jobIdParams,
       detail: { summary: "Retry a job as a new job", tags: ["Jobs"] },
     });

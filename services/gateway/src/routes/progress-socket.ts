@@ -31,6 +31,7 @@ interface Session {
  * `GET /ws/:jobId`: replays the job's progress events from the progress stream, then streams new
  * ones live, and closes after `complete` or `error`. Any gateway replica can serve any job. If
  * a finished job's final event is missing (lost, or aged out), it is rebuilt from the database.
+ * Each frame carries the event's stream `seq`; a close with code 1013 means "reconnect".
  */
 // FIXME: nothing limits how many sockets one client may hold open; each costs a NATS
 // consumer, so a per-IP and per-job cap belongs here before the gateway faces the internet.
@@ -42,8 +43,10 @@ export function progressSocketRoutes(deps: GatewayDeps) {
       const session: Session = { closed: false, finished: false };
       sessions.set(ws.id, session);
       await followJob(deps, ws, ws.data.params.jobId, session).catch((error) => {
+        // Not the job's failure: close as "try again" (1013) and let the client reconnect.
         deps.svc.log.warn({ err: error }, "progress stream failed");
-        finish(ws, session, { type: "error", error: "Progress stream unavailable" }, "error");
+        release(session);
+        ws.close(1013, "progress stream unavailable");
       });
     },
     close(ws) {
@@ -76,7 +79,10 @@ async function followJob(deps: GatewayDeps, ws: Socket, jobId: string, session: 
   session.messages = messages;
   // The client may have left while the consumer was being created.
   if (session.closed) return release(session);
-  const check = () => void finishAfterReplay(deps, ws, job.id, session);
+  const check = () =>
+    void finishAfterReplay(deps, ws, job.id, session).catch((error) => {
+      deps.svc.log.warn({ err: error, jobId: job.id }, "progress watchdog failed");
+    });
   session.watchdog = setInterval(check, WATCHDOG_MS);
   if (job.status === "completed" || job.status === "errored") check();
   await forward(ws, session);
@@ -88,11 +94,13 @@ async function forward(ws: Socket, session: Session) {
     if (session.closed || session.finished) break;
     const event = progressEventSchema.safeParse(safeJson(msg.string()));
     if (!event.success) continue;
+    // `seq` orders a job's events across reconnects: a client skips what it has seen.
+    const frame = { ...event.data, seq: msg.seq };
     if (event.data.type === "complete" || event.data.type === "error") {
-      finish(ws, session, event.data, event.data.type);
+      finish(ws, session, frame, event.data.type);
       break;
     }
-    ws.send(JSON.stringify(event.data));
+    ws.send(JSON.stringify(frame));
   }
 }
 

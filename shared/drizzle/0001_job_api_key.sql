@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `api_key_id` text;
