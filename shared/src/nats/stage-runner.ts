@@ -221,6 +221,9 @@ async function runHandler(
   run: StageRun,
 ): Promise<void> {
   const started = performance.now();
+  // FIXME: there is no deadline per stage: a handler that hangs (a store that trickles bytes
+  // below every time-out, a stuck database call) keeps its message alive with this heartbeat
+  // and its job in `processing` until the process is restarted.
   const beat = () => lease.handedBack || lease.msg.working();
   const heartbeat = setInterval(beat, Math.max(500, options.ackWaitMs / 3));
   try {
