@@ -45,6 +45,8 @@ export const baseConfigSchema = z.object({
     .default("1000,5000,15000,30000")
     .transform((s) => s.split(",").map((n) => Number(n.trim())))
     .pipe(z.array(z.number().int().nonnegative()).min(1)),
+  /** How long analytics events stay in the events stream for taps to replay. */
+  EVENTS_MAX_AGE_DAYS: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
 });

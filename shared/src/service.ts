@@ -39,7 +39,7 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
   });
   const jsm = await nc.jetstreamManager();
   const names = natsNames(config.NATS_PREFIX);
-  await ensureStreams(jsm, names);
+  await ensureStreams(jsm, names, config.EVENTS_MAX_AGE_DAYS);
   log.info(
     { nats: redactUrl(config.NATS_URL), database: redactUrl(config.DATABASE_URL) },
     "service ready",

@@ -64,3 +64,10 @@ export const progressEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
+
+/** Work item on `<prefix>.delivery.<event>`: notify the job's webhook and email of its end. */
+export const deliveryMessageSchema = z.object({
+  jobId: z.uuid(),
+  event: z.enum(["job.completed", "job.failed"]),
+});
+export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

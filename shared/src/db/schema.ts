@@ -143,8 +143,14 @@ export const webhookCallbacks = sqliteTable(
     kind: text("kind", { enum: ["webhook", "email"] }).notNull(),
     target: text("target").notNull(),
     status: text("status", { enum: ["pending", "delivered", "failed", "skipped"] }).notNull(),
+    /** `job.completed` or `job.failed`: what was announced. */
+    event: text("event").notNull().default("job.completed"),
     attempts: integer("attempts").notNull().default(0),
+    /** HTTP status of the last webhook attempt, null before any answer. */
+    lastStatus: integer("last_status"),
     lastError: text("last_error"),
+    /** When the next retry is due, while `pending` after a failed attempt. */
+    nextAttemptAt: text("next_attempt_at"),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.kind] })],

@@ -7,10 +7,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PROGRESS_MAX_MSGS_PER_JOB = 5_000;
 
 /**
- * Creates or updates the two streams. The pipeline stream is a work queue: a stage message
- * leaves it once its consumer acks. The progress stream keeps each job's events for a week.
+ * Creates or updates the streams. The pipeline and delivery streams are work queues: a message
+ * leaves once its consumer acks. The progress stream keeps each job's events for a week; the
+ * events stream keeps analytics events for `eventsMaxAgeDays`.
  */
-export async function ensureStreams(jsm: JetStreamManager, names: NatsNames): Promise<void> {
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  names: NatsNames,
+  eventsMaxAgeDays = 30,
+): Promise<void> {
   await upsertStream(jsm, {
     name: names.pipelineStream,
     subjects: [names.pipelineSubjects],
@@ -25,6 +30,21 @@ export async function ensureStreams(jsm: JetStreamManager, names: NatsNames): Pr
     storage: StorageType.File,
     max_age: nanos(7 * DAY_MS),
     max_msgs_per_subject: PROGRESS_MAX_MSGS_PER_JOB,
+    duplicate_window: nanos(2 * 60 * 1000),
+  });
+  await upsertStream(jsm, {
+    name: names.deliveryStream,
+    subjects: [names.deliverySubjects],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(10 * 60 * 1000),
+  });
+  await upsertStream(jsm, {
+    name: names.eventsStream,
+    subjects: [names.eventsSubjects],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(eventsMaxAgeDays * DAY_MS),
     duplicate_window: nanos(2 * 60 * 1000),
   });
 }
