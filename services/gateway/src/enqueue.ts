@@ -1,5 +1,6 @@
 import { jobs } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
+import { publishEvent } from "@shopsniffer/shared/jobs/events";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { failJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { publishStage } from "@shopsniffer/shared/nats/stage-runner";
@@ -43,6 +44,14 @@ export async function enqueueJob(deps: GatewayDeps, fields: NewJob): Promise<Job
   try {
     await new ProgressReporter(svc.js, svc.names, svc.db).status(job.id, "sitemap", 0);
     await publishStage(svc, job.id, "sitemap");
+    await publishEvent(svc.js, svc.names, "job.created", {
+      job_id: job.id,
+      domain: job.domain,
+      slug: job.slug,
+      user_id: job.userId,
+      retry_of: job.retryOf,
+      at: job.createdAt,
+    });
   } catch (error) {
     svc.log.error({ jobId: job.id, err: error }, "job could not be queued");
     const failure = { code: "unavailable" as const, message: QUEUE_DOWN, retryable: false };

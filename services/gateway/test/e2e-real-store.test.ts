@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020";
 import { parse } from "csv-parse/sync";
+import { connect, type NatsConnection } from "nats";
 import { hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
 import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { analyze, type AnalyzeResult } from "../../../scripts/lib/analyze.ts";
+import { eventJsonSchemas } from "../../../scripts/lib/events-doc.ts";
 import { type StackHarness, startStackHarness } from "./stack-harness.ts";
 
 // These tests run the four services as processes; a job takes seconds, not milliseconds.
@@ -25,9 +28,11 @@ const STEPS = [
 ];
 
 let store: RunningStorefront;
+let tapConnection: NatsConnection | undefined;
 let harness: StackHarness;
 let result: AnalyzeResult;
 let realProducts: Array<Record<string, any>>;
+const tapped: Array<{ subject: string; event: Record<string, any> }> = [];
 
 beforeAll(async () => {
   if (!hasRealFixtures) return;
@@ -41,6 +46,12 @@ beforeAll(async () => {
     }),
   });
   harness = await startStackHarness({ STORE_ORIGINS: `purecane.com=${store.origin}` });
+  // An analytics tap: a plain NATS client with a core subscription, nothing of ours.
+  const tap = await connect({ servers: harness.world.env.NATS_URL });
+  tap.subscribe("shopsniffer.events.>", {
+    callback: (_error, msg) => tapped.push({ subject: msg.subject, event: msg.json() }),
+  });
+  tapConnection = tap;
   result = await analyze({
     baseUrl: harness.stack.gatewayUrl,
     apiKey: harness.apiKey,
@@ -50,6 +61,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  await tapConnection?.close();
   await harness?.stop();
   await store?.stop();
 }, 30_000);
@@ -115,3 +127,33 @@ test.skipIf(!hasRealFixtures)("exports parse back to the same values", async () 
     "application/json",
   );
 });
+
+test.skipIf(!hasRealFixtures)(
+  "a NATS tap sees the job's events as docs/events.md describes",
+  async () => {
+    await Bun.sleep(200);
+    const ajv = new Ajv2020({ allErrors: true, validateFormats: false });
+    const schemas = eventJsonSchemas();
+    const mine = tapped.filter((t) => t.event.job_id === result.job.id);
+    for (const { subject, event } of mine) {
+      const name = subject.replace("shopsniffer.events.", "");
+      const validate = ajv.compile(schemas[name] ?? {});
+      expect({ name, valid: validate(event), errors: validate.errors }).toEqual({
+        name,
+        valid: true,
+        errors: null,
+      });
+    }
+    const names = mine.map((t) => t.subject.replace("shopsniffer.events.", ""));
+    expect(names[0]).toBe("job.created");
+    expect(names.at(-1)).toBe("job.completed");
+    expect(
+      mine.filter((t) => t.subject.endsWith("step.completed")).map((t) => t.event.step),
+    ).toEqual(STEPS);
+    expect(mine.at(-1)?.event).toMatchObject({
+      status: "completed",
+      product_count: realProducts.length,
+      page_count: 24,
+    });
+  },
+);

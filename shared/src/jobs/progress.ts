@@ -5,6 +5,7 @@ import type { NatsNames } from "../contracts/subjects.ts";
 import type { Db } from "../db/client.ts";
 import { assertNever } from "../errors.ts";
 import { isoNow } from "../time.ts";
+import { publishEvent } from "./events.ts";
 import { getJob, refreshCounts, saveProgress } from "./state.ts";
 
 /** Publishes progress events of one job to its subject in the progress stream. */
@@ -25,6 +26,37 @@ export class ProgressReporter {
     await this.js.publish(this.names.progress(checked.job_id), JSON.stringify(checked), {
       ...(once ? { msgID: this.names.progressMsgId(checked.job_id, once) } : {}),
     });
+    await this.announce(checked);
+  }
+
+  /** The analytics event that a step's end or the job's end also is. */
+  private async announce(event: ProgressEvent): Promise<void> {
+    if (event.type === "status") return;
+    const job = await getJob(this.db, event.job_id);
+    if (!job) return;
+    const base = { job_id: job.id, domain: job.domain, at: event.at };
+    if (event.type === "step") {
+      const { step, reason } = event;
+      if (event.status !== "completed" && event.status !== "skipped") return;
+      const status = event.status;
+      const payload = { ...base, step, status, ...(reason ? { reason } : {}) };
+      await publishEvent(this.js, this.names, "step.completed", payload, step);
+    } else if (event.type === "complete") {
+      const counts = {
+        product_count: job.productCount,
+        collection_count: job.collectionCount,
+        page_count: job.pageCount,
+      };
+      const payload = { ...base, status: "completed" as const, ...counts };
+      await publishEvent(this.js, this.names, "job.completed", {
+        ...payload,
+        report_url: event.report_url,
+      });
+    } else {
+      const { step, code, error, attempts } = event;
+      const payload = { ...base, status: "errored" as const, step, code, error, attempts };
+      await publishEvent(this.js, this.names, "job.failed", payload);
+    }
   }
 
   /**

@@ -1,6 +1,10 @@
 import { AckPolicy, type Consumer, type JsMsg, nanos } from "nats";
 import type { BaseConfig } from "../config.ts";
-import { type StageMessage, stageMessageSchema } from "../contracts/messages.ts";
+import {
+  type DeliveryMessage,
+  type StageMessage,
+  stageMessageSchema,
+} from "../contracts/messages.ts";
 import { nextStage, type Stage, type Step, stepSchema, stepStage } from "../contracts/stages.ts";
 import { type FailureRecord, toFailure } from "../errors.ts";
 import { finalEvent } from "../jobs/final-event.ts";
@@ -280,7 +284,20 @@ async function giveUp(
     attempts,
     at: isoNow(),
   });
+  if (run.job.webhookUrl || run.job.notifyEmail) await queueDelivery(svc, run.job.id, "job.failed");
   if (!lease.handedBack) lease.msg.term();
+}
+
+/** Queues the notifications of a job's end; the msgID makes a repeat a no-op. */
+export async function queueDelivery(
+  svc: ServiceContext,
+  jobId: string,
+  event: DeliveryMessage["event"],
+) {
+  const message: DeliveryMessage = { jobId, event };
+  await svc.js.publish(svc.names.delivery(event), JSON.stringify(message), {
+    msgID: svc.names.deliveryMsgId(jobId, event),
+  });
 }
 
 /** Publishes the job's next stage; the msgID makes a repeated publish a no-op. */
