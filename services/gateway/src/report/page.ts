@@ -1,0 +1,174 @@
+import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
+import type { JobRow } from "@shopsniffer/shared/jobs/state";
+import { barChart } from "./charts.ts";
+import { html, Safe } from "./html.ts";
+import { liveProgressScript } from "./live.ts";
+import { REPORT_STYLE } from "./style.ts";
+
+/** Everything the report page shows about one job. */
+export interface ReportData {
+  job: JobRow;
+  steps: Array<typeof jobSteps.$inferSelect>;
+  files: Array<Pick<typeof jobFiles.$inferSelect, "key" | "sizeBytes">>;
+  callbacks: Array<typeof webhookCallbacks.$inferSelect>;
+}
+
+/** The `shop_meta` fields the page shows; all optional, as an audit may find none. */
+interface Meta {
+  shop_name?: string | null;
+  primary_domain?: string | null;
+  myshopify_domain?: string | null;
+  theme_name?: string | null;
+  theme_id?: number | null;
+  theme_schema_name?: string | null;
+  theme_schema_version?: string | null;
+  currency?: string | null;
+  country?: string | null;
+  locale?: string | null;
+  apps?: Array<{ name: string; category?: string; evidence?: unknown }>;
+}
+
+/** The `insights` fields the page shows. */
+interface Insights {
+  currency?: string | null;
+  price_range?: { min: number; max: number; avg: number } | null;
+  top_vendors?: Array<{ name: string; count: number }>;
+  product_types?: Array<{ type: string; count: number }>;
+}
+
+/** The whole report page: readable without JavaScript; live progress while the job runs. */
+export function reportPage(data: ReportData): string {
+  const { job } = data;
+  const meta = (job.shopMeta ?? {}) as Meta;
+  const running = job.status === "pending" || job.status === "processing";
+  const title = `${meta.shop_name ?? job.domain} — ShopSniffer report`;
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>${title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<style>${new Safe(REPORT_STYLE)}</style></head>
+<body><main>
+${header(job, meta)}
+${running ? progress(job) : ""}
+${job.status === "errored" ? failure(job) : ""}
+${identity(job, meta)}
+${counts(job)}
+${insights(job)}
+${apps(meta)}
+${stepsTable(data.steps)}
+${downloads(job, data.files)}
+${notifications(data.callbacks)}
+</main>
+${running ? html`<script>${new Safe(liveProgressScript(job.id))}</script>` : ""}
+</body></html>`.markup;
+}
+
+function header(job: JobRow, meta: Meta): Safe {
+  return html`<header><h1>${meta.shop_name ?? job.domain}</h1>
+<p><a href="https://${job.domain}/">${job.domain}</a>
+<span class="status status-${job.status}">${job.status}</span></p>
+<p class="muted">Job ${job.id} · created ${job.createdAt}${
+    job.completedAt ? html` · completed ${job.completedAt}` : ""
+  }</p></header>`;
+}
+
+function progress(job: JobRow): Safe {
+  return html`<section aria-labelledby="progress-h"><h2 id="progress-h">Progress</h2>
+<progress id="progress" max="1" value="${job.progress / 1000}"></progress>
+<p id="progress-step" aria-live="polite">${job.currentStep ?? "queued"}</p></section>`;
+}
+
+function failure(job: JobRow): Safe {
+  return html`<section aria-labelledby="error-h" class="error"><h2 id="error-h">Failed</h2>
+<p>At step <strong>${job.errorStep}</strong> after ${job.errorAttempts} attempt(s):
+${job.errorMessage}</p></section>`;
+}
+
+function identity(job: JobRow, meta: Meta): Safe {
+  const rows: Array<[string, unknown]> = [
+    ["Shop", meta.shop_name],
+    ["Primary domain", meta.primary_domain ?? job.domain],
+    ["myshopify domain", meta.myshopify_domain],
+    ["Theme", meta.theme_name],
+    ["Theme id", meta.theme_id],
+    ["Theme schema", [meta.theme_schema_name, meta.theme_schema_version].filter(Boolean).join(" ")],
+    ["Currency", meta.currency],
+    ["Country / locale", [meta.country, meta.locale].filter(Boolean).join(" / ")],
+  ];
+  return html`<section aria-labelledby="store-h"><h2 id="store-h">Store</h2><table><tbody>${rows.map(
+    ([k, v]) => html`<tr><th scope="row">${k}</th><td>${v === "" || v == null ? "—" : v}</td></tr>`,
+  )}</tbody></table></section>`;
+}
+
+function counts(job: JobRow): Safe {
+  const cards: Array<[string, number]> = [
+    ["Products", job.productCount],
+    ["Collections", job.collectionCount],
+    ["Pages", job.pageCount],
+  ];
+  return html`<section aria-labelledby="counts-h"><h2 id="counts-h">Catalog</h2>
+<ul class="cards">${cards.map(
+    ([label, n]) => html`<li><span class="big">${n.toLocaleString("en")}</span> ${label}</li>`,
+  )}</ul></section>`;
+}
+
+function insights(job: JobRow): Safe {
+  const data = (job.insights ?? {}) as Insights;
+  const range = data.price_range;
+  const vendors = (data.top_vendors ?? []).map((v) => ({ label: v.name, value: v.count }));
+  const types = (data.product_types ?? []).map((t) => ({ label: t.type, value: t.count }));
+  // FIXME: price distribution, availability and discount charts wait for the richer insights
+  // (histogram, availability and discount shares) that the insights stage does not compute yet.
+  return html`<section aria-labelledby="insights-h"><h2 id="insights-h">Insights</h2>
+${range ? html`<p>Prices from <strong>${range.min}</strong> to <strong>${range.max}</strong>, average <strong>${range.avg}</strong> ${data.currency ?? ""}</p>` : ""}
+${barChart("chart-vendors", "Top vendors", vendors)}
+${barChart("chart-types", "Product types", types)}</section>`;
+}
+
+function apps(meta: Meta): Safe {
+  const list = meta.apps ?? [];
+  if (list.length === 0) return html``;
+  return html`<section aria-labelledby="apps-h"><h2 id="apps-h">Apps</h2><table>
+<thead><tr><th scope="col">App</th><th scope="col">Category</th><th scope="col">Evidence</th></tr></thead>
+<tbody>${list.map(
+    (a) =>
+      html`<tr><td>${a.name}</td><td>${a.category ?? ""}</td><td><code>${evidence(a.evidence)}</code></td></tr>`,
+  )}</tbody></table></section>`;
+}
+
+function evidence(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value ?? "");
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+function stepsTable(steps: ReportData["steps"]): Safe {
+  if (steps.length === 0) return html``;
+  return html`<section aria-labelledby="steps-h"><h2 id="steps-h">Steps</h2><table>
+<thead><tr><th scope="col">Step</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Time</th><th scope="col">Note</th></tr></thead>
+<tbody>${steps.map(
+    (s) => html`<tr><td>${s.step}</td><td>${s.status}</td><td>${s.attempts}</td>
+<td>${s.durationMs == null ? "" : `${s.durationMs} ms`}</td><td>${note(s)}</td></tr>`,
+  )}</tbody></table></section>`;
+}
+
+function note(step: ReportData["steps"][number]): string {
+  const detail = step.detail ?? {};
+  return step.error ?? (typeof detail.reason === "string" ? detail.reason : "");
+}
+
+function downloads(job: JobRow, files: ReportData["files"]): Safe {
+  if (files.length === 0) return html``;
+  const link = (key: string) => `/api/downloads?jobId=${job.id}&key=${encodeURIComponent(key)}`;
+  return html`<section aria-labelledby="downloads-h"><h2 id="downloads-h">Downloads</h2><ul>${files.map(
+    (f) =>
+      html`<li><a href="${link(f.key)}" download>${f.key}</a> <span class="muted">${f.sizeBytes.toLocaleString("en")} bytes</span></li>`,
+  )}</ul></section>`;
+}
+
+function notifications(callbacks: ReportData["callbacks"]): Safe {
+  if (callbacks.length === 0) return html``;
+  return html`<section aria-labelledby="notify-h"><h2 id="notify-h">Notifications</h2><ul>${callbacks.map(
+    (c) =>
+      html`<li>${c.kind}: ${c.status} after ${c.attempts} attempt(s)${c.lastError ? html` — ${c.lastError}` : ""}</li>`,
+  )}</ul></section>`;
+}
