@@ -1,6 +1,7 @@
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { exporterConfigSchema } from "./config.ts";
+import { startDeliveryWorker } from "./delivery/worker.ts";
 import { exportStage } from "./export/stage.ts";
 import { insightsStage } from "./insights/stage.ts";
 import { notifyStage } from "./notify/stage.ts";
@@ -8,14 +9,15 @@ import { notifyStage } from "./notify/stage.ts";
 const svc = await bootService("exporter", exporterConfigSchema);
 const { config } = svc;
 
-const stop = await runStages(
+const stopStages = await runStages(
   svc,
   [insightsStage(svc), exportStage(svc), notifyStage(svc)],
   runnerOptions(config, config.EXPORTER_CONCURRENCY),
 );
+const stopDelivery = await startDeliveryWorker(svc);
 svc.log.info({ publicUrl: config.PUBLIC_URL }, "exporter started");
 
 onShutdown(async () => {
-  await stop();
+  await Promise.all([stopStages(), stopDelivery()]);
   await svc.close();
 });

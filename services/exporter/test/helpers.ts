@@ -135,3 +135,18 @@ export function handMadeProduct(
     ...extra,
   };
 }
+
+/** Polls `read` until `done` holds for its value, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`never matched: ${JSON.stringify(value)}`);
+    await Bun.sleep(20);
+  }
+}

@@ -18,6 +18,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   /** Check that a domain is a reachable, public Shopify store before accepting a job. */
   STORE_CHECK_ON_CREATE: flag(true),
   LISTEN_HOST: z.string().default("0.0.0.0"),
+  /**
+   * Accepts webhook URLs on loopback and private addresses ("true" for tests and closed
+   * networks); the exporter reads the same variable when it delivers.
+   */
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & BaseConfig;

@@ -4,20 +4,22 @@ import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner"
 import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../config.ts";
-import { deliverWebhook, recordEmail } from "./deliver.ts";
+import { queueNotifications } from "../delivery/queue.ts";
 import { jobLinks } from "./links.ts";
 
 /**
- * The `notify` stage (step `notify-callbacks`): sends the completion webhook, records the
- * email, then marks the job completed and publishes `status` and `complete`.
+ * The `notify` stage (step `notify-callbacks`): queues the job's `job.completed` webhook and
+ * email (records them `pending` and publishes their delivery message), then marks the job
+ * completed and publishes `status` and `complete`.
  *
- * Order, on purpose (the reference's contract): notifications go out before the job is marked
- * `completed`, so a `completed` job has already dispatched them. A webhook receiver that calls
- * `GET /api/jobs/:id` at once may still see `processing` and no downloads; it should wait for
- * `completed` (poll `status_url`) before fetching files.
+ * A `completed` job has queued its notifications; the delivery worker makes the first
+ * attempt at once and retries with back-off, so nothing here waits for a receiver. That
+ * first attempt may land just before the job is marked `completed`: a receiver that calls
+ * `GET /api/jobs/:id` at once may still see `processing`, and should poll `status_url` until
+ * `completed` before fetching files.
  *
- * Safe to run twice: each callback is attempted at most once per record. A finished job is
- * never handed to this stage; the stage runner acks its messages without calling the handler.
+ * Safe to run twice: queueing keeps existing records and its publish is deduplicated. A
+ * finished job is never handed to this stage; the stage runner acks its messages unhandled.
  */
 export function notifyStage(svc: ExporterService): StageSpec {
   return { stage: "notify", firstStep: "notify-callbacks", handle: (run) => runNotify(svc, run) };
@@ -26,12 +28,10 @@ export function notifyStage(svc: ExporterService): StageSpec {
 async function runNotify(svc: ExporterService, run: StageRun) {
   const job = run.job;
   await startStep(svc.db, job.id, "notify-callbacks", run.attempt);
-  const links = jobLinks(svc.config.PUBLIC_URL, job.id);
-  const webhook = await deliverWebhook(svc, job, links, run.log);
-  const email = await recordEmail(svc, job);
-  await finishStep(svc.db, job.id, "notify-callbacks", "completed", { webhook, email });
+  const queued = await queueNotifications(svc, job, "job.completed");
+  await finishStep(svc.db, job.id, "notify-callbacks", "completed", queued);
   await run.progress.step(job.id, "notify-callbacks", "completed");
-  await completeJob(svc, run, links.report_url);
+  await completeJob(svc, run, jobLinks(svc.config.PUBLIC_URL, job.id).report_url);
 }
 
 /** Marks the job completed in one write, then publishes `status` and `complete`. */

@@ -2,6 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { jobs } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
+import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
 import { domainSlug, normalizeDomain } from "@shopsniffer/shared/store/domain";
 import { requirePrincipal } from "../auth/principal.ts";
 import { readJsonBody } from "../body.ts";
@@ -39,7 +40,8 @@ export async function createJob(
 ) {
   const principal = await requirePrincipal(deps.svc.db, request);
   const domain = normalizeDomain(body.domain);
-  const webhookUrl = body.webhook_url === undefined ? null : checkWebhookUrl(body.webhook_url);
+  const webhookUrl =
+    body.webhook_url === undefined ? null : await checkWebhookUrl(deps, body.webhook_url);
   await deps.checkStore(domain);
   const job = await enqueueJob(deps, {
     domain,
@@ -137,10 +139,27 @@ async function latestForDomain(deps: GatewayDeps, input: string): Promise<JobRow
   return job;
 }
 
-function checkWebhookUrl(raw: string): string {
+/**
+ * The webhook URL, refused (400) unless http(s) and, unless `WEBHOOK_ALLOW_PRIVATE`, on a host
+ * that resolves to public addresses only: the same guard as store fetches, checked again by
+ * the exporter at each delivery.
+ */
+async function checkWebhookUrl(deps: GatewayDeps, raw: string): Promise<string> {
   const url = URL.parse(raw);
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new AppError("invalid_input", "webhook_url must be an http or https URL");
+  }
+  if (deps.svc.config.WEBHOOK_ALLOW_PRIVATE) return url.toString();
+  try {
+    await assertPublicHost(url.hostname);
+  } catch (error) {
+    const unresolved = error instanceof AppError && error.code === "store_unreachable";
+    throw new AppError(
+      "invalid_input",
+      unresolved
+        ? "webhook_url host could not be resolved"
+        : "webhook_url must point to a public internet address",
+    );
   }
   return url.toString();
 }

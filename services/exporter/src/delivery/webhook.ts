@@ -1,0 +1,79 @@
+import { AppError } from "@shopsniffer/shared/errors";
+import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
+import type { AttemptResult } from "./records.ts";
+
+export interface PostOptions {
+  timeoutMs: number;
+  /** Allow loopback and private targets (`WEBHOOK_ALLOW_PRIVATE`). */
+  allowPrivate: boolean;
+}
+
+export const WEBHOOK_USER_AGENT = "ShopSniffer-Webhook/0.2";
+
+/**
+ * Makes one POST of `body` (JSON) with `headers`. Any 2xx is delivered. Every other answer is
+ * retryable, 4xx included: a receiver's 401 or 404 is most often a deploy or configuration
+ * slip fixed within the hours the retries span, and the attempt limit bounds the cost. So
+ * are redirects (never followed), time-outs and refused connections. Not retryable: a target
+ * that is not http(s) or not on a public address. Never throws.
+ */
+export async function postWebhook(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<AttemptResult> {
+  const url = await checkTarget(target, options.allowPrivate);
+  if (!(url instanceof URL)) return url;
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        ...headers,
+        "content-type": "application/json",
+        "user-agent": WEBHOOK_USER_AGENT,
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    const code = response.status;
+    if (code >= 200 && code < 300) return { ok: true, code };
+    return { ok: false, code, error: `HTTP ${code}`, retryable: true };
+  } catch (error) {
+    return { ok: false, code: null, error: describe(error), retryable: true };
+  }
+}
+
+/** The target as a URL, or why it is refused: not http(s), or (by default) not public. */
+async function checkTarget(target: string, allowPrivate: boolean): Promise<URL | AttemptResult> {
+  const url = URL.parse(target);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    return refused("webhook URL must be http or https", false);
+  }
+  if (allowPrivate) return url;
+  // URL keeps IPv6 literals in brackets; the guard wants them bare.
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  try {
+    await assertPublicHost(host);
+    return url;
+  } catch (error) {
+    // The guard speaks of stores; say what went wrong with the webhook instead. A name that
+    // does not resolve may be a passing DNS fault, so that one is retried.
+    const unresolved = error instanceof AppError && error.code === "store_unreachable";
+    return unresolved
+      ? refused(`could not resolve webhook host ${host}`, true)
+      : refused(`webhook host ${host} is not a public address`, false);
+  }
+}
+
+function refused(error: string, retryable: boolean): AttemptResult {
+  return { ok: false, code: null, error, retryable };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return "timed out";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 300);
+}
