@@ -52,9 +52,12 @@ export function jobView(job: JobRow, callbacks: CallbackRow[] = []) {
     downloads: job.status === "completed" ? (job.downloads ?? null) : null,
     notifications: callbacks.map((c) => ({
       kind: c.kind,
+      event: c.event,
       status: c.status,
       attempts: c.attempts,
+      last_status: c.lastStatus,
       error: c.lastError,
+      next_attempt_at: c.nextAttemptAt,
       updated_at: c.updatedAt,
     })),
     error:

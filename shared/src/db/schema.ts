@@ -146,7 +146,7 @@ export const webhookCallbacks = sqliteTable(
     /** `job.completed` or `job.failed`: what was announced. */
     event: text("event").notNull().default("job.completed"),
     attempts: integer("attempts").notNull().default(0),
-    /** HTTP status of the last webhook attempt, null before any answer. */
+    /** Last answer: HTTP status (webhook) or SMTP reply code (email); null before any. */
     lastStatus: integer("last_status"),
     lastError: text("last_error"),
     /** When the next retry is due, while `pending` after a failed attempt. */
