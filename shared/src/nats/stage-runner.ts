@@ -1,4 +1,4 @@
-import { AckPolicy, type Consumer, type JsMsg, nanos } from "nats";
+import { AckPolicy, type JsMsg, nanos } from "nats";
 import type { BaseConfig } from "../config.ts";
 import {
   type DeliveryMessage,
@@ -12,6 +12,7 @@ import { ProgressReporter } from "../jobs/progress.ts";
 import { failJob, getJob, type JobRow } from "../jobs/state.ts";
 import type { Logger } from "../log.ts";
 import type { ServiceContext } from "../service.ts";
+import { type Lease, pullLoop } from "./pull-loop.ts";
 import { isoNow } from "../time.ts";
 
 /** What a stage handler gets for one job. */
@@ -45,8 +46,6 @@ export interface RunnerOptions {
   shutdownGraceMs?: number;
 }
 
-const PULL_EXPIRES_MS = 2_000;
-
 /** Runner options from the shared stage settings, with a service's own concurrency. */
 export function runnerOptions(config: BaseConfig, concurrency: number): RunnerOptions {
   return {
@@ -76,56 +75,21 @@ export async function runStages(
   };
 }
 
-/**
- * A message while this process owns it. Once handed back on shutdown, the handler may still be
- * running, but nothing it does may settle or extend a delivery another process now owns.
- */
-interface Lease {
-  msg: JsMsg;
-  handedBack: boolean;
-}
-
 async function startConsumer(svc: ServiceContext, spec: StageSpec, options: RunnerOptions) {
   const consumer = await ensureConsumer(svc, spec.stage, options);
-  const running = new Map<Promise<void>, Lease>();
-  let stopped = false;
-  let stopping = () => {};
-  const stopSignal = new Promise<void>((resolve) => {
-    stopping = resolve;
-  });
-  const loop = (async () => {
-    while (!stopped) {
-      if (running.size >= options.concurrency) {
-        await Promise.race([...running.keys(), stopSignal]);
-        continue;
-      }
-      const msg = await pullOne(svc, consumer);
-      if (!msg || stopped) {
-        msg?.nak();
-        continue;
-      }
-      const lease: Lease = { msg, handedBack: false };
-      const task = handleMessage(svc, spec, options, lease)
-        .catch((error) => handlerCrashed(svc, spec, lease, error))
-        .finally(() => running.delete(task));
-      running.set(task, lease);
-    }
-  })();
+  const stop = pullLoop(
+    consumer,
+    {
+      nc: svc.nc,
+      log: svc.log.child({ stage: spec.stage }),
+      concurrency: options.concurrency,
+      heartbeatMs: options.ackWaitMs / 3,
+      shutdownGraceMs: options.shutdownGraceMs ?? 3_000,
+    },
+    (lease) => handleMessage(svc, spec, options, lease),
+  );
   svc.log.info({ stage: spec.stage, consumer: svc.names.consumer(spec.stage) }, "consuming stage");
-  return async () => {
-    stopped = true;
-    stopping();
-    await loop;
-    const grace = Bun.sleep(options.shutdownGraceMs ?? 3_000).then(() => "timeout" as const);
-    const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
-    if ((await Promise.race([settled, grace])) === "timeout") {
-      for (const lease of running.values()) {
-        lease.handedBack = true;
-        lease.msg.nak();
-      }
-      svc.log.warn({ stage: spec.stage, handedBack: running.size }, "stopped mid-stage");
-    }
-  };
+  return stop;
 }
 
 async function ensureConsumer(svc: ServiceContext, stage: Stage, options: RunnerOptions) {
@@ -142,27 +106,6 @@ async function ensureConsumer(svc: ServiceContext, stage: Stage, options: Runner
     await svc.jsm.consumers.update(svc.names.pipelineStream, durable, config);
   });
   return svc.js.consumers.get(svc.names.pipelineStream, durable);
-}
-
-async function pullOne(svc: ServiceContext, consumer: Consumer): Promise<JsMsg | null> {
-  try {
-    return await consumer.next({ expires: PULL_EXPIRES_MS });
-  } catch (error) {
-    if (!svc.nc.isClosed()) svc.log.warn({ err: error }, "pull failed; retrying");
-    await Bun.sleep(1_000);
-    return null;
-  }
-}
-
-/** Last line of defence: a handler bookkeeping error must not take the service down. */
-function handlerCrashed(svc: ServiceContext, spec: StageSpec, lease: Lease, error: unknown) {
-  svc.log.error({ stage: spec.stage, seq: lease.msg.seq, err: error }, "stage message not handled");
-  if (lease.handedBack) return;
-  try {
-    lease.msg.nak(5_000);
-  } catch {
-    // The connection is gone; the message comes back after its ack wait.
-  }
 }
 
 async function handleMessage(
@@ -225,11 +168,6 @@ async function runHandler(
   run: StageRun,
 ): Promise<void> {
   const started = performance.now();
-  // FIXME: there is no deadline per stage: a handler that hangs (a store that trickles bytes
-  // below every time-out, a stuck database call) keeps its message alive with this heartbeat
-  // and its job in `processing` until the process is restarted.
-  const beat = () => lease.handedBack || lease.msg.working();
-  const heartbeat = setInterval(beat, Math.max(500, options.ackWaitMs / 3));
   try {
     await spec.handle(run);
     if (lease.handedBack) return;
@@ -237,8 +175,6 @@ async function runHandler(
   } catch (error) {
     if (!lease.handedBack) await retryOrGiveUp(svc, options, lease, run, toFailure(error));
     return;
-  } finally {
-    clearInterval(heartbeat);
   }
   if (lease.handedBack) return;
   // The work is committed and handed on; if this ack is lost the stage simply runs again.

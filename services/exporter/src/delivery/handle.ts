@@ -8,13 +8,7 @@ import type { JsMsg } from "nats";
 import type { ExporterService } from "../config.ts";
 import type { RetryPolicy } from "./attempt.ts";
 import { attemptAll, notificationsOf, type Transports } from "./notifications.ts";
-
-/** A delivery message while this process owns it (see the worker's shutdown). */
-export interface Lease {
-  msg: JsMsg;
-  /** Set once the message was handed back on shutdown: then never ack or nak it. */
-  handedBack: boolean;
-}
+import type { Lease } from "@shopsniffer/shared/nats/pull-loop";
 
 export interface DeliveryDeps extends Transports {
   svc: ExporterService;

@@ -1,0 +1,112 @@
+import type { Consumer, JsMsg, NatsConnection } from "nats";
+import type { Logger } from "../log.ts";
+
+/**
+ * A message while this process owns it. Once handed back on shutdown, its handler may still
+ * be running, but nothing it does may settle or extend a delivery another process now owns.
+ */
+export interface Lease {
+  msg: JsMsg;
+  handedBack: boolean;
+}
+
+export interface PullLoopOptions {
+  nc: NatsConnection;
+  log: Logger;
+  /** Messages handled at once; one is pulled per free slot, none ahead. */
+  concurrency: number;
+  /** Interval of `working()` heartbeats while a handler runs (a third of the ack wait). */
+  heartbeatMs: number;
+  /** On stop, how long running handlers may finish before their messages are handed back. */
+  shutdownGraceMs: number;
+}
+
+const PULL_EXPIRES_MS = 2_000;
+
+/**
+ * Pulls one message per free slot from `consumer` and runs `handle` on it, heartbeating while
+ * it runs. A handler that throws is logged and its message nak'ed, never crashing the process.
+ * Returns `stop`: it stops pulling at once and hands back the messages of handlers still
+ * running after the grace period (nak, so another process takes them without waiting).
+ */
+export function pullLoop(
+  consumer: Consumer,
+  options: PullLoopOptions,
+  handle: (lease: Lease) => Promise<void>,
+): () => Promise<void> {
+  const running = new Map<Promise<void>, Lease>();
+  let stopped = false;
+  let wake = () => {};
+  const stopSignal = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const loop = (async () => {
+    while (!stopped) {
+      if (running.size >= options.concurrency) {
+        await Promise.race([...running.keys(), stopSignal]);
+        continue;
+      }
+      const msg = await pullOne(consumer, options);
+      if (!msg || stopped) {
+        msg?.nak();
+        continue;
+      }
+      const lease: Lease = { msg, handedBack: false };
+      const task = withHeartbeat(lease, options.heartbeatMs, () => handle(lease))
+        .catch((error) => handlerCrashed(options.log, lease, error))
+        .finally(() => running.delete(task));
+      running.set(task, lease);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake();
+    await loop;
+    await handBackAfterGrace(options, running);
+  };
+}
+
+async function pullOne(consumer: Consumer, options: PullLoopOptions): Promise<JsMsg | null> {
+  try {
+    return await consumer.next({ expires: PULL_EXPIRES_MS });
+  } catch (error) {
+    if (!options.nc.isClosed()) options.log.warn({ err: error }, "pull failed; retrying");
+    await Bun.sleep(1_000);
+    return null;
+  }
+}
+
+async function withHeartbeat(lease: Lease, everyMs: number, run: () => Promise<void>) {
+  // FIXME: there is no deadline per message: a handler that hangs (a peer that trickles bytes
+  // below every time-out, a stuck database call) keeps its message alive with this heartbeat
+  // until the process is restarted.
+  const beat = () => lease.handedBack || lease.msg.working();
+  const heartbeat = setInterval(beat, Math.max(500, everyMs));
+  try {
+    await run();
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Last line of defence: a bookkeeping error must not take the service down. */
+function handlerCrashed(log: Logger, lease: Lease, error: unknown) {
+  log.error({ subject: lease.msg.subject, seq: lease.msg.seq, err: error }, "message not handled");
+  if (lease.handedBack) return;
+  try {
+    lease.msg.nak(5_000);
+  } catch {
+    // The connection is gone; the message comes back after its ack wait.
+  }
+}
+
+async function handBackAfterGrace(options: PullLoopOptions, running: Map<Promise<void>, Lease>) {
+  const grace = Bun.sleep(options.shutdownGraceMs).then(() => "timeout" as const);
+  const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
+  if ((await Promise.race([settled, grace])) === "done") return;
+  for (const lease of running.values()) {
+    lease.handedBack = true;
+    lease.msg.nak();
+  }
+  options.log.warn({ handedBack: running.size }, "stopped with messages in hand; handed back");
+}
