@@ -9,6 +9,7 @@ export const errorCodes = [
   "unauthorized",
   "not_found",
   "conflict",
+  "gone",
   "payload_too_large",
   "upstream_failed",
   "unavailable",
@@ -41,6 +42,8 @@ export function httpStatus(code: ErrorCode): number {
       return 404;
     case "conflict":
       return 409;
+    case "gone":
+      return 410;
     case "payload_too_large":
       return 413;
     case "not_shopify":

@@ -1,6 +1,7 @@
 import type { BaseConfig } from "@shopsniffer/shared/config";
 import { baseConfigSchema } from "@shopsniffer/shared/config";
 import type { ServiceContext } from "@shopsniffer/shared/service";
+import { storageConfigShape } from "@shopsniffer/shared/storage/open-storage";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 
@@ -31,6 +32,11 @@ const webhookSecret = z
 
 /** The exporter's settings: the base settings plus its own. */
 export const exporterConfigSchema = baseConfigSchema.extend({
+  ...storageConfigShape,
+  /** Days an export file stays downloadable; then it answers 410 and the cleanup removes it. */
+  EXPORT_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  /** How often the cleanup of expired export files runs (it also runs at start): 6 h. */
+  EXPORT_CLEANUP_INTERVAL_MS: z.coerce.number().int().positive().default(21_600_000),
   /**
    * Lets webhooks reach loopback and private addresses ("true" for tests and closed
    * networks). Off by default, so a job cannot make the server call into its own network.

@@ -2,6 +2,7 @@ import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner"
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { exporterConfigSchema } from "./config.ts";
 import { startDeliveryWorker } from "./delivery/worker.ts";
+import { startFileCleanup } from "./export/cleanup.ts";
 import { exportStage } from "./export/stage.ts";
 import { insightsStage } from "./insights/stage.ts";
 import { notifyStage } from "./notify/stage.ts";
@@ -15,9 +16,10 @@ const stopStages = await runStages(
   runnerOptions(config, config.EXPORTER_CONCURRENCY),
 );
 const stopDelivery = await startDeliveryWorker(svc);
+const stopCleanup = startFileCleanup(svc);
 svc.log.info({ publicUrl: config.PUBLIC_URL }, "exporter started");
 
 onShutdown(async () => {
-  await Promise.all([stopStages(), stopDelivery()]);
+  await Promise.all([stopStages(), stopDelivery(), stopCleanup()]);
   await svc.close();
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobFiles } from "@shopsniffer/shared/db/schema";
+import { openStorage } from "@shopsniffer/shared/storage/open-storage";
 import { createTestWorld, hasRealFixtures, type TestWorld } from "@shopsniffer/shared/testing/env";
 import { stageRunFor } from "@shopsniffer/shared/testing/stage-run";
 import { parse } from "csv-parse/sync";
@@ -53,7 +54,16 @@ async function runExport(list: RawProduct[]) {
   await insertPage(svc, job.id, { handle: "gone", id: null, title: null, bodyHtml: null });
   await exportStage(svc).handle(await stageRunFor(svc, job.id, "export", "export"));
   const rows = await svc.db.db.select().from(jobFiles).where(eq(jobFiles.jobId, job.id));
-  const files = new Map(rows.map((row) => [row.key, row]));
+  const storage = openStorage(svc.config);
+  const files = new Map<string, (typeof rows)[number] & { body: Buffer }>();
+  for (const row of rows) {
+    const stored = await storage.get(job.id, row.key);
+    if (!stored) throw new Error(`${row.key} missing from storage`);
+    files.set(row.key, {
+      ...row,
+      body: Buffer.from(await new Response(stored.body).arrayBuffer()),
+    });
+  }
   return { job: await reload(svc, job.id), files };
 }
 
@@ -173,5 +183,34 @@ describe("export", () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     const records = parse(text(files.get("products.csv")?.body), { columns: true });
     expect(records).toHaveLength(1_203);
+  });
+
+  test("streams a generated catalog of 3,000 products that parses back identically", async () => {
+    const list = Array.from({ length: 3_000 }, (_, i) =>
+      handMadeProduct(i + 1, i % 3 === 0 ? ["1.00", "2.50"] : ["9.99"], {
+        title: `Produit ${i + 1}, "édition" ${i % 7}`,
+        body_html: `<p>Ligne 1,\nLigne ${i}</p>`,
+        images: [
+          { src: `https://cdn.example.com/${i}-a.jpg`, alt: null },
+          { src: `https://cdn.example.com/${i}-b.jpg`, alt: "b" },
+        ],
+      }),
+    );
+    const { files } = await runExport(list);
+    expect(JSON.parse(text(files.get("products.json")?.body))).toEqual(list);
+    expect(files.get("products.json")?.sizeBytes).toBe(files.get("products.json")?.body.length);
+
+    const records = parse(text(files.get("products.csv")?.body), { columns: true }) as Array<
+      Record<string, string>
+    >;
+    const firstRows = records.filter((r) => r.Title);
+    expect(firstRows.map((r) => r.Title)).toEqual(list.map((p) => p.title));
+    expect(firstRows.map((r) => r["Body (HTML)"])).toEqual(list.map((p) => String(p.body_html)));
+    const prices = records.filter((r) => r["Variant Price"]).map((r) => r["Variant Price"]);
+    const expectedPrices = list.flatMap((p) => (p.variants as Variant[]).map((v) => v.price));
+    expect(prices).toEqual(expectedPrices);
+    const extraImages = records.filter((r) => r["Image Position"] === "2");
+    expect(extraImages).toHaveLength(3_000);
+    expect(records).toHaveLength(expectedPrices.length + 3_000);
   });
 });

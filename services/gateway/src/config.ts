@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type BaseConfig, baseConfigSchema } from "@shopsniffer/shared/config";
+import { storageConfigShape } from "@shopsniffer/shared/storage/open-storage";
 
 const flag = (fallback: boolean) =>
   z
@@ -9,6 +10,8 @@ const flag = (fallback: boolean) =>
 
 /** Gateway settings on top of the shared ones. */
 export const gatewayConfigSchema = baseConfigSchema.extend({
+  /** Where export files are read from; must match the exporter's settings. */
+  ...storageConfigShape,
   /** Largest accepted request body; larger ones get 413. */
   MAX_BODY_BYTES: z.coerce
     .number()

@@ -110,7 +110,10 @@ export const pages = sqliteTable(
   (t) => [primaryKey({ columns: [t.jobId, t.handle] })],
 );
 
-/** Export files of a job, kept in the database so every gateway replica can serve them. */
+/**
+ * Export files of a job: one row of metadata per file; the bytes live in file storage
+ * (`shared/src/storage/`), which every gateway replica and the exporter share.
+ */
 export const jobFiles = sqliteTable(
   "job_files",
   {
@@ -118,8 +121,13 @@ export const jobFiles = sqliteTable(
     key: text("key").notNull(),
     contentType: text("content_type").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
-    body: blob("body", { mode: "buffer" }).notNull(),
+    /** Unused since files moved to storage; kept nullable because SQLite cannot drop it cheaply. */
+    body: blob("body", { mode: "buffer" }),
     createdAt: text("created_at").notNull(),
+    /** After this instant the file answers 410 and the cleanup removes its bytes; null: never. */
+    expiresAt: text("expires_at"),
+    /** When the cleanup removed the bytes from storage; null while they are stored. */
+    purgedAt: text("purged_at"),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.key] })],
 );

@@ -10,6 +10,8 @@
  * - UTF-8 without a byte order mark, RFC 4180 with CRLF line ends: the file is for Shopify's
  *   importer and for scripts, and a BOM turns the first header into "\uFEFFHandle" for many
  *   parsers. Excel users open it with Data > From Text/CSV (UTF-8) to keep accents.
+ * Both files are produced as streams of text, one read chunk of products at a time, so a
+ * catalog of any size is never held in memory whole.
  */
 import type { Db } from "@shopsniffer/shared/db/client";
 import { stringify } from "csv-stringify/sync";
@@ -17,38 +19,49 @@ import { productChunks } from "../product-rows.ts";
 import { viewProduct } from "../product-view.ts";
 import { CSV_COLUMNS } from "./csv-columns.ts";
 import { productCsvRows } from "./product-csv-rows.ts";
+import { jsonArrayText } from "./text-stream.ts";
 
 /** Whether `products.csv` starts with a UTF-8 byte order mark: no (see the top of this file). */
 export const CSV_BOM = false;
 
-/** `products.csv` and `products.json`, built in one pass over the job's products. */
-export interface ProductFiles {
-  csv: Buffer;
-  json: Buffer;
+/** Counts gathered while the product files stream; final once both streams have ended. */
+export interface ProductCounts {
   products: number;
   csvRows: number;
 }
 
 /**
- * Builds both product files from the stored rows, chunk by chunk. The CSV is RFC 4180 (CRLF
- * line ends, quotes only where needed); the JSON is the array of raw product objects.
+ * `products.csv` as text chunks, one per read chunk of products: RFC 4180 (CRLF line ends,
+ * quotes only where needed). Adds the rows written to `counts.csvRows`.
  */
-export async function buildProductFiles(handle: Db, jobId: string): Promise<ProductFiles> {
-  const csvParts = [stringify([[...CSV_COLUMNS]], { record_delimiter: "windows" })];
-  const jsonParts: string[] = [];
-  let csvRows = 0;
+export async function* productsCsvText(
+  handle: Db,
+  jobId: string,
+  counts: ProductCounts,
+): AsyncGenerator<string> {
+  const header = stringify([[...CSV_COLUMNS]], { record_delimiter: "windows" });
+  yield `${CSV_BOM ? "\uFEFF" : ""}${header}`;
   for await (const rows of productChunks(handle, jobId)) {
     const records = rows.flatMap((row) =>
       productCsvRows({ ...viewProduct(row.data), handle: row.handle }),
     );
-    csvParts.push(stringify(records, { columns: [...CSV_COLUMNS], record_delimiter: "windows" }));
-    csvRows += records.length;
-    for (const row of rows) jsonParts.push(JSON.stringify(row.data));
+    counts.csvRows += records.length;
+    yield stringify(records, { columns: [...CSV_COLUMNS], record_delimiter: "windows" });
   }
-  return {
-    csv: Buffer.from(`${CSV_BOM ? "\uFEFF" : ""}${csvParts.join("")}`, "utf8"),
-    json: Buffer.from(`[${jsonParts.join(",")}]`, "utf8"),
-    products: jsonParts.length,
-    csvRows,
-  };
+}
+
+/** `products.json` as text chunks: the array of raw product objects, in product id order. */
+export function productsJsonText(
+  handle: Db,
+  jobId: string,
+  counts: ProductCounts,
+): AsyncGenerator<string> {
+  return jsonArrayText(rawProducts(handle, jobId, counts));
+}
+
+async function* rawProducts(handle: Db, jobId: string, counts: ProductCounts) {
+  for await (const rows of productChunks(handle, jobId)) {
+    counts.products += rows.length;
+    yield rows.map((row) => row.data);
+  }
 }

@@ -1,6 +1,7 @@
 import type { Db } from "@shopsniffer/shared/db/client";
 import { collections, pages } from "@shopsniffer/shared/db/schema";
 import { asc, eq } from "drizzle-orm";
+import { jsonArrayText } from "./text-stream.ts";
 
 /** One element of `pages.json`. Pages the crawler could not fetch keep null fields. */
 export interface PageJson {
@@ -28,7 +29,7 @@ export async function buildCollectionsJson(handle: Db, jobId: string) {
     title: row.data.title ?? row.title,
     product_handles: row.productHandles,
   }));
-  return { body: jsonBuffer(items), count: items.length };
+  return { body: jsonText(items), count: items.length };
 }
 
 /** `pages.json`: every page found through the pages sitemap, ordered by handle. */
@@ -45,9 +46,14 @@ export async function buildPagesJson(handle: Db, jobId: string) {
     body_html: row.bodyHtml,
     url: row.url,
   }));
-  return { body: jsonBuffer(items), count: items.length };
+  return { body: jsonText(items), count: items.length };
 }
 
-function jsonBuffer(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value), "utf8");
+/** The items as JSON array text, streamed in slices (collections and pages are few). */
+function jsonText(items: unknown[]): AsyncGenerator<string> {
+  return jsonArrayText(slices(items, 200));
+}
+
+async function* slices<T>(items: T[], size: number): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

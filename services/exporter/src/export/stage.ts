@@ -1,40 +1,58 @@
 import { DOWNLOADS } from "@shopsniffer/shared/contracts/downloads";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
+import { openStorage } from "@shopsniffer/shared/storage/open-storage";
 import type { ExporterService } from "../config.ts";
 import { CSV_CONTENT_TYPE, type ExportFile, JSON_CONTENT_TYPE, saveJobFiles } from "./job-files.ts";
-import { buildProductFiles } from "./products-export.ts";
+import { type ProductCounts, productsCsvText, productsJsonText } from "./products-export.ts";
 import { buildCollectionsJson, buildPagesJson } from "./site-files.ts";
+import { textStream } from "./text-stream.ts";
 
-/** The `export` stage: builds the download files from the stored rows and saves them. */
+/** The `export` stage: streams the download files from the stored rows into storage. */
 export function exportStage(svc: ExporterService): StageSpec {
-  return { stage: "export", firstStep: "export", handle: (run) => runExport(svc, run) };
+  const target = {
+    db: svc.db,
+    storage: openStorage(svc.config),
+    retentionDays: svc.config.EXPORT_RETENTION_DAYS,
+  };
+  return {
+    stage: "export",
+    firstStep: "export",
+    handle: (run) => runExport(svc, target, run),
+  };
 }
 
-async function runExport(svc: ExporterService, run: StageRun) {
+async function runExport(
+  svc: ExporterService,
+  target: Parameters<typeof saveJobFiles>[0],
+  run: StageRun,
+) {
   const jobId = run.job.id;
   await startStep(svc.db, jobId, "export", run.attempt);
   await run.progress.status(jobId, "export", 0);
 
-  const productFiles = await buildProductFiles(svc.db, jobId);
-  await run.progress.status(jobId, "export", 0.7);
+  const counts: ProductCounts = { products: 0, csvRows: 0 };
   const collectionsJson = await buildCollectionsJson(svc.db, jobId);
   const pagesJson = await buildPagesJson(svc.db, jobId);
   const files: ExportFile[] = [
-    { key: DOWNLOADS.csv, contentType: CSV_CONTENT_TYPE, body: productFiles.csv },
-    { key: DOWNLOADS.productsJson, contentType: JSON_CONTENT_TYPE, body: productFiles.json },
-    { key: DOWNLOADS.collectionsJson, contentType: JSON_CONTENT_TYPE, body: collectionsJson.body },
-    { key: DOWNLOADS.pagesJson, contentType: JSON_CONTENT_TYPE, body: pagesJson.body },
+    file(DOWNLOADS.csv, CSV_CONTENT_TYPE, productsCsvText(svc.db, jobId, counts)),
+    file(DOWNLOADS.productsJson, JSON_CONTENT_TYPE, productsJsonText(svc.db, jobId, counts)),
+    file(DOWNLOADS.collectionsJson, JSON_CONTENT_TYPE, collectionsJson.body),
+    file(DOWNLOADS.pagesJson, JSON_CONTENT_TYPE, pagesJson.body),
   ];
-  await saveJobFiles(svc.db, jobId, files);
+  const bytes = await saveJobFiles(target, jobId, files);
 
   await finishStep(svc.db, jobId, "export", "completed", {
-    products: productFiles.products,
-    csv_rows: productFiles.csvRows,
+    products: counts.products,
+    csv_rows: counts.csvRows,
     collections: collectionsJson.count,
     pages: pagesJson.count,
-    bytes: Object.fromEntries(files.map((file) => [file.key, file.body.byteLength])),
+    bytes,
   });
   await run.progress.status(jobId, "export", 1);
   await run.progress.step(jobId, "export", "completed");
+}
+
+function file(key: string, contentType: string, text: AsyncIterable<string>): ExportFile {
+  return { key, contentType, body: textStream(text) };
 }

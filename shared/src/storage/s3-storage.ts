@@ -1,0 +1,93 @@
+import { S3Client } from "bun";
+import { assertSafeName, chunksOf, type FileStorage, type StoredEntry } from "./file-storage.ts";
+
+/** Where and how to reach an S3-compatible bucket. */
+export interface S3Settings {
+  bucket: string;
+  /** Key prefix without leading or trailing slash; "" for the bucket's root. */
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+/**
+ * Files in an S3-compatible bucket under `<prefix>/<jobId>/<key>`, written with multipart
+ * uploads (an object appears only when its upload completes, so readers never see a part).
+ * FIXME: untested: no S3 server runs in the test environment; run the storage tests against
+ * MinIO or a real bucket before relying on this backend.
+ */
+export function s3Storage(settings: S3Settings): FileStorage {
+  const client = new S3Client({
+    bucket: settings.bucket,
+    endpoint: settings.endpoint,
+    region: settings.region,
+    accessKeyId: settings.accessKeyId,
+    secretAccessKey: settings.secretAccessKey,
+  });
+  const base = settings.prefix ? `${settings.prefix}/` : "";
+  const pathOf = (jobId: string, key: string) => {
+    assertSafeName(jobId);
+    assertSafeName(key);
+    return `${base}${jobId}/${key}`;
+  };
+  return {
+    async put(jobId, key, body, contentType) {
+      const writer = client.file(pathOf(jobId, key)).writer({ type: contentType });
+      let size = 0;
+      try {
+        for await (const chunk of chunksOf(body)) {
+          await writer.write(chunk);
+          size += chunk.byteLength;
+        }
+      } catch (error) {
+        // Ending with an error aborts the multipart upload: no partial object appears.
+        await writer.end(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+      await writer.end();
+      return { size };
+    },
+    async get(jobId, key) {
+      const file = client.file(pathOf(jobId, key));
+      const stats = await file.stat().catch(() => null);
+      if (!stats) return null;
+      const { size, type, lastModified } = stats;
+      const contentType = type || "application/octet-stream";
+      return { body: file.stream(), size, contentType, createdAt: lastModified };
+    },
+    async delete(jobId) {
+      assertSafeName(jobId);
+      for await (const entry of listAll(client, `${base}${jobId}/`)) {
+        await client.delete(entry.key);
+      }
+    },
+    async list(olderThan) {
+      const found: StoredEntry[] = [];
+      for await (const entry of listAll(client, base)) {
+        const [jobId, key] = entry.key.slice(base.length).split("/");
+        const createdAt = new Date(entry.lastModified ?? 0);
+        if (!jobId || !key || createdAt >= olderThan) continue;
+        found.push({ jobId, key, size: entry.size ?? 0, createdAt });
+      }
+      return found;
+    },
+  };
+}
+
+interface ListedObject {
+  key: string;
+  size?: number;
+  lastModified?: string;
+}
+
+/** Every object under `prefix`, page by page. */
+async function* listAll(client: S3Client, prefix: string): AsyncGenerator<ListedObject> {
+  let continuationToken: string | undefined;
+  do {
+    const page = await client.list({ prefix, continuationToken });
+    yield* page.contents ?? [];
+    continuationToken = page.isTruncated ? page.nextContinuationToken : undefined;
+  } while (continuationToken);
+}
