@@ -1,3 +1,4 @@
+import { isoNow } from "@shopsniffer/shared/time";
 import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import { barChart } from "./charts.ts";
@@ -9,7 +10,7 @@ import { REPORT_STYLE } from "./style.ts";
 export interface ReportData {
   job: JobRow;
   steps: Array<typeof jobSteps.$inferSelect>;
-  files: Array<Pick<typeof jobFiles.$inferSelect, "key" | "sizeBytes">>;
+  files: Array<Pick<typeof jobFiles.$inferSelect, "key" | "sizeBytes" | "expiresAt" | "purgedAt">>;
   callbacks: Array<typeof webhookCallbacks.$inferSelect>;
 }
 
@@ -159,10 +160,15 @@ function note(step: ReportData["steps"][number]): string {
 function downloads(job: JobRow, files: ReportData["files"]): Safe {
   if (files.length === 0) return html``;
   const link = (key: string) => `/api/downloads?jobId=${job.id}&key=${encodeURIComponent(key)}`;
-  return html`<section aria-labelledby="downloads-h"><h2 id="downloads-h">Downloads</h2><ul>${files.map(
-    (f) =>
-      html`<li><a href="${link(f.key)}" download>${f.key}</a> <span class="muted">${f.sizeBytes.toLocaleString("en")} bytes</span></li>`,
-  )}</ul></section>`;
+  const now = isoNow();
+  const expired = (f: ReportData["files"][number]) =>
+    f.purgedAt !== null || (f.expiresAt !== null && f.expiresAt <= now);
+  const item = (f: ReportData["files"][number]) =>
+    expired(f)
+      ? html`<li>${f.key} <span class="muted">expired</span></li>`
+      : html`<li><a href="${link(f.key)}" download>${f.key}</a> <span class="muted">${f.sizeBytes.toLocaleString("en")} bytes</span></li>`;
+  return html`<section aria-labelledby="downloads-h"><h2 id="downloads-h">Downloads</h2>
+<ul>${files.map(item)}</ul></section>`;
 }
 
 function notifications(callbacks: ReportData["callbacks"]): Safe {

@@ -32,7 +32,12 @@ async function loadReport(deps: GatewayDeps, jobId: string): Promise<ReportData 
   const [steps, files, callbacks] = await Promise.all([
     db.select().from(jobSteps).where(eq(jobSteps.jobId, jobId)),
     db
-      .select({ key: jobFiles.key, sizeBytes: jobFiles.sizeBytes })
+      .select({
+        key: jobFiles.key,
+        sizeBytes: jobFiles.sizeBytes,
+        expiresAt: jobFiles.expiresAt,
+        purgedAt: jobFiles.purgedAt,
+      })
       .from(jobFiles)
       .where(eq(jobFiles.jobId, jobId)),
     db.select().from(webhookCallbacks).where(eq(webhookCallbacks.jobId, jobId)),
