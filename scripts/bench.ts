@@ -3,9 +3,10 @@
  *   - the demo store (60 generated products)
  *   - the 30-product real products.json list (../shared/fixtures/real, if present)
  *   - generated stores of 1,000 and 5,000 products
- * Each job runs through the whole stack (four service processes, NATS, libSQL file).
+ * Each job runs through the whole stack (four service processes, NATS, libSQL file); at the
+ * end it prints each service's peak resident memory.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_DOMAIN, generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { loadFixtureStore } from "../shared/src/storefront/fixture-store.ts";
@@ -13,6 +14,7 @@ import { type RunningStorefront, startStorefront } from "../shared/src/storefron
 import { REAL_FIXTURES } from "../shared/src/testing/env.ts";
 import { analyze } from "./lib/analyze.ts";
 import { startLocalStack } from "./lib/local-stack.ts";
+import { serviceNames } from "../shared/src/stack/supervisor.ts";
 
 interface Case {
   name: string;
@@ -72,10 +74,26 @@ try {
       `${c.name}\t${RUNS}\t${products}\t${times[0]}\t${median}\t${times.at(-1)}\t${rate}`,
     );
   }
+  console.log("\nservice\tpeak RSS MB (whole run)");
+  for (const name of serviceNames) {
+    console.log(`${name}\t${peakRssMb(stack.supervisor.pid(name))}`);
+  }
 } finally {
   await stack.stop();
   await Promise.all(cases.map((c) => c.store.stop()));
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A process's peak resident memory (VmHWM) from /proc, in MB; "n/a" off Linux. */
+function peakRssMb(pid: number | undefined): string {
+  if (pid === undefined) return "n/a";
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(status.match(/^VmHWM:\s+(\d+) kB/m)?.[1]);
+    return Number.isFinite(kb) ? (kb / 1024).toFixed(0) : "n/a";
+  } catch {
+    return "n/a";
+  }
 }
 
 function demoStore(domain: string, productCount: number) {
