@@ -5,7 +5,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 /** The crawler's settings: the shared ones plus how hard it may hit a store. */
 export const crawlerConfigSchema = baseConfigSchema.extend({
-  /** Store requests in flight at once per job (collection product lists, page HTML). */
+  /** Store requests in flight at once per job (collection lists, single products, page HTML). */
   CRAWLER_CONCURRENCY: positiveInt(4),
   /** Jobs one crawler process works on at once, per stage. */
   CRAWLER_JOB_CONCURRENCY: positiveInt(2),

@@ -44,6 +44,13 @@ describe.skipIf(!hasRealFixtures)("crawler stages on the purecane capture (real 
     });
     const productsStep = await stepRecord(deps.svc.db, jobId, "indexing-products");
     expect(productsStep?.detail).toMatchObject({ products: 30, expected: 20 });
+    // The products array is mylubie's, so no purecane sitemap handle answers as a product.
+    expect(productsStep?.detail?.coverage).toMatchObject({
+      from_lists: 30,
+      from_sitemap_fetches: 0,
+      sitemap_products: 20,
+      missing_count: 20,
+    });
     const collectionsStep = await stepRecord(deps.svc.db, jobId, "indexing-collections");
     expect(collectionsStep?.detail).toMatchObject({ collections_json: "unavailable" });
 

@@ -106,7 +106,7 @@ describe("sitemap stage failures", () => {
 });
 
 describe("indexing with broken store answers", () => {
-  test("HTML products.json and garbage collections.json fall back without crashing", async () => {
+  test("HTML products.json and garbage collections.json fall back to the sitemap", async () => {
     const jobId = await h.createJob();
     await runSitemapStage(h.deps, await h.stageRun(jobId, "sitemap"));
     intercept = (url) => {
@@ -117,11 +117,11 @@ describe("indexing with broken store answers", () => {
     };
     await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
     const counts = await jobCounts(h.deps.svc.db, jobId);
-    expect(counts).toMatchObject({ products: 0, collections: 7, pages: store.pages.length });
+    expect(counts).toMatchObject({ products: 300, collections: 7, pages: store.pages.length });
     const productsStep = await stepRecord(h.deps.svc.db, jobId, "indexing-products");
     expect(productsStep).toMatchObject({
       status: "completed",
-      detail: { products_json: "unavailable" },
+      detail: { products_json: "unavailable", coverage: { from_lists: 0, missing_count: 0 } },
     });
     const db = h.deps.svc.db.db;
     const fromSitemap = await db.select().from(collections).where(eq(collections.jobId, jobId));
@@ -144,7 +144,7 @@ describe("indexing with broken store answers", () => {
         : undefined;
     await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
     const step = await stepRecord(h.deps.svc.db, jobId, "indexing-products");
-    expect(step?.detail).toMatchObject({ products: 250, ended_by: "errors" });
+    expect(step?.detail).toMatchObject({ ended_by: "errors", coverage: { from_lists: 250 } });
   });
 
   test("an unavailable products.json page 2 makes the stage retryable, not complete", async () => {

@@ -1,9 +1,10 @@
 /** Handlers of the generated store's JSON endpoints (paged lists and single products). */
 
+import { listedProducts } from "./catalog-modes.ts";
 import type { Product } from "./model.ts";
 import { pageOf, parsePaging } from "./paging.ts";
 import { toLiquidProductJs, toSingleProductJson } from "./product-views.ts";
-import { notFoundJson, replyJson } from "./responses.ts";
+import { notFoundJson, reply, replyJson } from "./responses.ts";
 import { collectionJson, shopMetaJson } from "./shop-documents.ts";
 import { collectionProducts, type StoreIndex } from "./store-index.ts";
 
@@ -31,8 +32,25 @@ export function productDocument(
   return replyJson(shopId, body);
 }
 
+/**
+ * Single product in the `.json` or `.js` shape, after the catalog modes: a `.js`-only product
+ * answers 404 under `.json`.
+ */
+export function singleProduct(index: StoreIndex, handle: string, shape: "json" | "js"): Response {
+  const product = index.productsByHandle.get(handle);
+  const hidden = shape === "json" && index.catalog.jsOnly.has(handle);
+  return productDocument(index.store.shop.id, hidden ? undefined : product, shape);
+}
+
+/** `/products.json`, or the 404 / HTML page of a store that disabled it. */
 export function productsJson(index: StoreIndex, url: URL): Response {
-  return pagedJson(index.store.shop.id, url, "products", index.store.products);
+  const shopId = index.store.shop.id;
+  const mode = index.catalog.productsJson;
+  if (mode === "not-found") return notFoundJson(shopId);
+  if (mode === "html")
+    return reply(shopId, "html", "<!doctype html><html><body>Log in</body></html>");
+  const listed = listedProducts(index.catalog, index.store.products, "products.json");
+  return pagedJson(shopId, url, "products", listed);
 }
 
 export function collectionsJson(index: StoreIndex, url: URL): Response {
@@ -48,7 +66,8 @@ export function collectionsJson(index: StoreIndex, url: URL): Response {
 export function collectionProductsJson(index: StoreIndex, url: URL, handle: string): Response {
   const products = collectionProducts(index, handle);
   if (!products) return notFoundJson(index.store.shop.id);
-  return pagedJson(index.store.shop.id, url, "products", products);
+  const listed = listedProducts(index.catalog, products, "collection");
+  return pagedJson(index.store.shop.id, url, "products", listed);
 }
 
 export function metaJson(index: StoreIndex): Response {

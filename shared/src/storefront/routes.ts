@@ -1,5 +1,6 @@
 /** Request routing of the generated storefront: one table from path pattern to handler. */
 
+import type { CatalogModes } from "./catalog-modes.ts";
 import {
   COLLECTION_PAGE_SIZE,
   renderCollection,
@@ -12,8 +13,8 @@ import {
   collectionProductsJson,
   collectionsJson,
   metaJson,
-  productDocument,
   productsJson,
+  singleProduct,
 } from "./json-routes.ts";
 import type { StoreModel } from "./model.ts";
 import { isJsonPath, notFoundJson, reply } from "./responses.ts";
@@ -39,6 +40,8 @@ export type StorefrontHandler = (request: Request) => Response | Promise<Respons
 export interface StoreRoutesOptions {
   /** Products per `sitemap_products_<n>.xml` child; default 2,500 like Shopify. */
   sitemapChunkSize?: number;
+  /** Which lists hide which products (default: none hidden). */
+  catalog?: CatalogModes;
 }
 
 type RouteHandler = (index: StoreIndex, url: URL, param: string) => Response;
@@ -97,14 +100,8 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/products\.json$/, handle: productsJson },
   { pattern: /^\/collections\.json$/, handle: collectionsJson },
   { pattern: /^\/collections\/([^/]+)\/products\.json$/, handle: collectionProductsJson },
-  {
-    pattern: /^\/products\/([^/]+)\.json$/,
-    handle: (i, _u, h) => productDocument(i.store.shop.id, i.productsByHandle.get(h), "json"),
-  },
-  {
-    pattern: /^\/products\/([^/]+)\.js$/,
-    handle: (i, _u, h) => productDocument(i.store.shop.id, i.productsByHandle.get(h), "js"),
-  },
+  { pattern: /^\/products\/([^/]+)\.json$/, handle: (i, _u, h) => singleProduct(i, h, "json") },
+  { pattern: /^\/products\/([^/]+)\.js$/, handle: (i, _u, h) => singleProduct(i, h, "js") },
   { pattern: /^\/meta\.json$/, handle: metaJson },
   { pattern: /^\/sitemap\.xml$/, handle: (i) => xml(i, sitemapIndexXml(i)) },
   { pattern: /^\/sitemap_products_(\d+)\.xml$/, handle: productSitemap },
@@ -136,7 +133,8 @@ export function createStoreHandler(
   store: StoreModel,
   options: StoreRoutesOptions = {},
 ): StorefrontHandler {
-  const index = indexStore(store, options.sitemapChunkSize ?? DEFAULT_SITEMAP_CHUNK_SIZE);
+  const chunkSize = options.sitemapChunkSize ?? DEFAULT_SITEMAP_CHUNK_SIZE;
+  const index = indexStore(store, chunkSize, options.catalog);
   return (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return reply(store.shop.id, "text", "Method Not Allowed\n", 405);

@@ -1,5 +1,6 @@
 /** Starts a local HTTP server that behaves like a Shopify storefront (tests, demo, benchmarks). */
 
+import type { CatalogModes } from "./catalog-modes.ts";
 import { createFixtureHandler, type FixtureStore } from "./fixture-store.ts";
 import type { StoreModel } from "./model.ts";
 import { isJsonPath } from "./responses.ts";
@@ -17,6 +18,8 @@ export interface StorefrontOptions {
   latencyMs?: number;
   /** Products per product sitemap child (generated stores only); default 2,500. */
   sitemapChunkSize?: number;
+  /** Products hidden from the lists or served only as `.js` (generated stores only). */
+  catalog?: CatalogModes;
   /**
    * Runs before routing; a returned Response is sent instead (e.g. a 429 or a redirect a test
    * wants to inject). Returning undefined lets the storefront answer normally.
@@ -42,7 +45,8 @@ function originFor(hostname: string, port: number): string {
 
 function handlerFor(source: StorefrontSource, options: StorefrontOptions): StorefrontHandler {
   if ("store" in source) {
-    return createStoreHandler(source.store, { sitemapChunkSize: options.sitemapChunkSize });
+    const { sitemapChunkSize, catalog } = options;
+    return createStoreHandler(source.store, { sitemapChunkSize, catalog });
   }
   return createFixtureHandler(source.fixture);
 }

@@ -62,11 +62,18 @@ function productImageXml(product: Product): string {
   ].join("\n");
 }
 
-/** A product child: the homepage first, then each product with lastmod and first image. */
+/**
+ * A product child: the homepage first, then each product with lastmod and first image. Handles
+ * are percent-encoded, as Shopify writes non-ASCII ones.
+ */
 export function productSitemapXml(index: StoreIndex, products: readonly Product[]): string {
   const base = baseUrl(index);
   const entries = products.map((product) =>
-    urlEntry(`${base}/products/${product.handle}`, product.updated_at, productImageXml(product)),
+    urlEntry(
+      `${base}/products/${encodeURIComponent(product.handle)}`,
+      product.updated_at,
+      productImageXml(product),
+    ),
   );
   return urlset([urlEntry(`${base}/`, null), ...entries]);
 }

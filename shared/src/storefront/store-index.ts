@@ -1,5 +1,6 @@
 /** Lookup tables over a store model, built once when a storefront starts. */
 
+import { type CatalogModes, type CatalogRules, catalogRules } from "./catalog-modes.ts";
 import type { Collection, Page, Product, StoreModel } from "./model.ts";
 
 /** Shopify splits the product sitemap into children of this many products. */
@@ -12,6 +13,8 @@ export interface StoreIndex {
   pagesByHandle: Map<string, Page>;
   /** Products by ascending id, cut into sitemap children (`sitemap_products_<n>.xml`). */
   sitemapChunks: Product[][];
+  /** Which products each list hides, and which answer only as `.js`. */
+  catalog: CatalogRules;
 }
 
 function byHandle<T extends { handle: string }>(items: readonly T[]): Map<string, T> {
@@ -27,7 +30,11 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Indexes the store; `sitemapChunkSize` below 1 is treated as 1. */
-export function indexStore(store: StoreModel, sitemapChunkSize: number): StoreIndex {
+export function indexStore(
+  store: StoreModel,
+  sitemapChunkSize: number,
+  modes: CatalogModes = {},
+): StoreIndex {
   const sorted = [...store.products].sort((a, b) => a.id - b.id);
   return {
     store,
@@ -35,6 +42,7 @@ export function indexStore(store: StoreModel, sitemapChunkSize: number): StoreIn
     collectionsByHandle: byHandle(store.collections),
     pagesByHandle: byHandle(store.pages),
     sitemapChunks: chunk(sorted, Math.max(1, Math.floor(sitemapChunkSize))),
+    catalog: catalogRules(modes),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
+import type { CollectionWalk } from "./collection-walk.ts";
 
 /** One job's indexing: the crawler's deps, the stage run and the store's base URL. */
 export interface IndexingContext extends CrawlerDeps {
@@ -7,6 +8,8 @@ export interface IndexingContext extends CrawlerDeps {
   jobId: string;
   /** `https://<job.domain>`, the origin every store path is fetched from (no trailing slash). */
   base: string;
+  /** The collections as the products step walked them, kept for the collections step. */
+  collectionWalk?: CollectionWalk;
 }
 
 /** How one indexing step ended: facts for `job_steps.detail` and a short reason for the event. */

@@ -1,80 +1,94 @@
 import { AppError } from "@shopsniffer/shared/errors";
-import { fetchJsonObject, forEachJsonPage, type JsonItem, pagedUrl } from "../json-pages.ts";
-import { asCount, asId, asString } from "../json-values.ts";
+import { fetchJsonObject, forEachJsonPage, pagedUrl } from "../json-pages.ts";
+import { asCount } from "../json-values.ts";
 import { countSitemapUrls } from "../sitemap/url-writer.ts";
-import { type IndexingContext, type StepResult, stepFraction } from "./context.ts";
-import { type ProductRow, upsertProducts } from "./rows.ts";
+import { Catalog } from "./catalog.ts";
+import { walkCollections } from "./collection-walk.ts";
+import type { IndexingContext, StepResult } from "./context.ts";
+import { fetchSitemapProducts, type SitemapFetches } from "./sitemap-products.ts";
 
 /**
- * Step `indexing-products`: pages through `/products.json` (250 a page) until an empty page,
- * an `errors` body or the page cap, storing each page before asking for the next, so
- * `product_count` rises while the step runs. A store without products.json ends with 0.
+ * Step `indexing-products`: the catalog is the union of what the store exposes, deduplicated
+ * by product id, each product stored with the first source that returned it:
+ * 1. `/products.json` (250 a page) until an empty page, an `errors` body or the page cap;
+ * 2. each collection's `/collections/<handle>/products.json` (read once, kept for the
+ *    collections step);
+ * 3. each sitemap product whose handle the lists did not return, one by one.
+ * Every batch is stored before the next is fetched, so `product_count` rises while it runs.
+ * The detail carries the job's `coverage` (see `coverageOf`).
  */
 export async function indexProducts(ctx: IndexingContext): Promise<StepResult> {
-  const { svc, run, jobId } = ctx;
-  const expected = await expectedProducts(ctx);
-  let stored = 0;
-  let skipped = 0;
+  const published = await publishedProductsCount(ctx);
+  const sitemapCount = async () => (await countSitemapUrls(ctx.svc.db, ctx.jobId)).product;
+  const expected = published ? published : await sitemapCount();
+  const catalog = new Catalog(ctx, expected);
+  const lists = await readProductsJson(ctx, catalog);
+  ctx.collectionWalk = await walkCollections(ctx, catalog);
+  const fetches = await fetchSitemapProducts(ctx, catalog);
+  const coverage = coverageOf(catalog, fetches, published);
+  ctx.run.log.info({ coverage }, "catalog coverage");
+  const detail = {
+    ...lists,
+    products: catalog.total,
+    by_source: catalog.counts,
+    ...(catalog.skipped > 0 ? { skipped_items: catalog.skipped } : {}),
+    expected,
+    coverage,
+  };
+  const missing = fetches.missingCount > 0 ? `, ${fetches.missingCount} missing` : "";
+  return { detail, reason: `${catalog.total} products${missing}` };
+}
+
+/**
+ * What the job found and what it could not get: products from `/products.json`, from the
+ * collection lists only, from one-by-one sitemap fetches; the distinct product handles of the
+ * sitemap; `meta.json`'s count (null when unknown); sitemap handles no endpoint answered.
+ */
+export function coverageOf(catalog: Catalog, fetches: SitemapFetches, published: number | null) {
+  return {
+    from_lists: catalog.counts["products.json"],
+    from_collections: catalog.counts.collections,
+    from_sitemap_fetches: catalog.counts["product.json"] + catalog.counts["product.js"],
+    sitemap_products: fetches.sitemapProducts,
+    published_products_count: published,
+    missing: fetches.missing,
+    missing_count: fetches.missingCount,
+  };
+}
+
+/** Pages through `/products.json`; the facts of the series for the step's detail. */
+async function readProductsJson(ctx: IndexingContext, catalog: Catalog) {
   const outcome = await forEachJsonPage(
     ctx.fetchStore,
     (page) => pagedUrl(`${ctx.base}/products.json`, page),
     "products",
-    svc.config.CRAWLER_MAX_PRODUCT_PAGES,
+    ctx.svc.config.CRAWLER_MAX_PRODUCT_PAGES,
     async (items) => {
-      const rows = items.flatMap((item) => productRow(jobId, item) ?? []);
-      skipped += items.length - rows.length;
-      await upsertProducts(svc.db, rows);
-      stored += rows.length;
-      await run.progress.status(jobId, "indexing-products", stepFraction(stored, expected));
+      await catalog.add(items, "products.json");
     },
   );
   if (!outcome.available) {
-    run.log.warn({ reason: outcome.reason }, "products.json unavailable");
-    return {
-      detail: { products_json: "unavailable", reason: outcome.reason, products: 0 },
-      reason: "products.json unavailable",
-    };
+    ctx.run.log.warn({ reason: outcome.reason }, "products.json unavailable");
+    return { products_json: "unavailable", reason: outcome.reason };
   }
-  const detail = {
+  return {
     products_json: "available",
-    products: stored,
     pages: outcome.pagesRead,
     ended_by: outcome.endedBy,
     ...(outcome.endedBy === "errors" ? { store_error: outcome.reason } : {}),
-    ...(skipped > 0 ? { skipped_items: skipped } : {}),
-    expected,
-  };
-  return { detail, reason: `${stored} products` };
-}
-
-/** A product row from one products.json element, or null without a numeric id and a handle. */
-export function productRow(jobId: string, item: JsonItem): ProductRow | null {
-  const productId = asId(item.id);
-  const handle = asString(item.handle);
-  if (productId === null || handle === null) return null;
-  return {
-    jobId,
-    productId,
-    handle,
-    title: typeof item.title === "string" ? item.title : "",
-    vendor: asString(item.vendor),
-    productType: asString(item.product_type),
-    source: "products.json",
-    data: item,
   };
 }
 
 /**
- * How many products the store says it publishes (`/meta.json`), else how many product URLs
- * its sitemaps list; only used to report progress, so any failure just falls back.
+ * `published_products_count` of `/meta.json`, or null when the store does not say; it only
+ * feeds progress and coverage, so any failure just gives null.
  */
-async function expectedProducts(ctx: IndexingContext): Promise<number> {
+async function publishedProductsCount(ctx: IndexingContext): Promise<number | null> {
   try {
     const meta = await fetchJsonObject(ctx.fetchStore, `${ctx.base}/meta.json`);
-    const count = asCount(meta.body?.published_products_count);
-    if (count !== null && count > 0) return count;
+    return asCount(meta.body?.published_products_count);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    return null;
   }
-  return (await countSitemapUrls(ctx.svc.db, ctx.jobId)).product;
 }

@@ -38,10 +38,13 @@ export function isHomePage(loc: string): boolean {
 }
 
 /**
- * The handle of `/collections/<handle>` or `/pages/<handle>` (percent-decoded), or null when
- * the URL has no such segment.
+ * The handle of `/collections/<handle>`, `/pages/<handle>` or `/products/<handle>`
+ * (percent-decoded), or null when the URL has no such segment.
  */
-export function handleAfter(loc: string, segment: "collections" | "pages"): string | null {
+export function handleAfter(
+  loc: string,
+  segment: "collections" | "pages" | "products",
+): string | null {
   const parts = (URL.parse(loc)?.pathname ?? "").split("/").filter(Boolean);
   const at = parts.indexOf(segment);
   const raw = at === -1 ? undefined : parts[at + 1];

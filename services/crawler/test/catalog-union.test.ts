@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { products } from "@shopsniffer/shared/db/schema";
+import type { CatalogModes } from "@shopsniffer/shared/storefront/catalog-modes";
+import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import type { StoreModel } from "@shopsniffer/shared/storefront/model";
+import type { StorefrontOptions } from "@shopsniffer/shared/storefront/server";
+import { eq } from "drizzle-orm";
+import { runIndexingStage } from "../src/indexing/stage.ts";
+import { runSitemapStage } from "../src/sitemap/stage.ts";
+import { type Harness, startHarness } from "./harness.ts";
+import { stepRecord } from "./rows.ts";
+
+const DOMAIN = "demo.shopsniffer.test";
+let h: Harness | undefined;
+
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** A 300-product demo store whose first uncollected product has a non-ASCII handle. */
+function makeStore(): { store: StoreModel; collected: string[]; uncollected: string[] } {
+  const store = generateDemoStore({ productCount: 300, seed: 5 });
+  const inCollections = new Set(store.collections.flatMap((c) => c.productHandles));
+  const first = store.products.find((p) => !inCollections.has(p.handle));
+  if (first) first.handle = "thé-vert-façon-ñ";
+  const handles = store.products.map((p) => p.handle);
+  return {
+    store,
+    collected: handles.filter((handle) => inCollections.has(handle)),
+    uncollected: handles.filter((handle) => !inCollections.has(handle)),
+  };
+}
+
+/** Runs the sitemap and indexing stages on `store` served with `catalog`; returns the job id. */
+async function crawl(
+  store: StoreModel,
+  catalog: CatalogModes,
+  options: StorefrontOptions = {},
+): Promise<string> {
+  h = await startHarness({ store }, DOMAIN, { catalog, ...options });
+  const jobId = await h.createJob();
+  await runSitemapStage(h.deps, await h.stageRun(jobId, "sitemap"));
+  await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
+  return jobId;
+}
+
+async function storedProducts(jobId: string) {
+  const db = h?.deps.svc.db.db;
+  if (!db) throw new Error("no harness");
+  const rows = await db.select().from(products).where(eq(products.jobId, jobId));
+  return new Map(rows.map((row) => [row.handle, row]));
+}
+
+async function coverage(jobId: string) {
+  if (!h) throw new Error("no harness");
+  return (await stepRecord(h.deps.svc.db, jobId, "indexing-products"))?.detail?.coverage;
+}
+
+describe("the catalog is the union of what the store exposes", () => {
+  for (const mode of ["not-found", "html"] as const) {
+    test(`products.json answering ${mode}: collections and the sitemap give all`, async () => {
+      const { store, collected, uncollected } = makeStore();
+      const jobId = await crawl(store, { productsJson: mode });
+      const stored = await storedProducts(jobId);
+      expect(stored.size).toBe(300);
+      for (const handle of collected) expect(stored.get(handle)?.source).toBe("collections");
+      for (const handle of uncollected) expect(stored.get(handle)?.source).toBe("product.json");
+      const original = store.products.find((p) => p.handle === uncollected[0]);
+      expect(stored.get(uncollected[0] ?? "")?.data.tags).toEqual(original?.tags ?? []);
+      expect(await coverage(jobId)).toEqual({
+        from_lists: 0,
+        from_collections: collected.length,
+        from_sitemap_fetches: uncollected.length,
+        sitemap_products: 300,
+        published_products_count: 300,
+        missing: [],
+        missing_count: 0,
+      });
+    });
+  }
+
+  test("products hidden from lists are stored once each, with their source", async () => {
+    const { store, collected, uncollected } = makeStore();
+    const hidden = collected.slice(0, 10);
+    const unlisted = uncollected.slice(0, 5);
+    const jobId = await crawl(store, { hiddenFromProductsJson: hidden, unlisted });
+    const stored = await storedProducts(jobId);
+    expect([...stored.values()].map((row) => row.productId).sort()).toEqual(
+      store.products.map((p) => p.id).sort(),
+    );
+    for (const handle of hidden) expect(stored.get(handle)?.source).toBe("collections");
+    for (const handle of unlisted) expect(stored.get(handle)?.source).toBe("product.json");
+    expect(await coverage(jobId)).toMatchObject({
+      from_lists: 300 - hidden.length - unlisted.length,
+      from_collections: hidden.length,
+      from_sitemap_fetches: unlisted.length,
+      missing_count: 0,
+    });
+
+    if (!h) throw new Error("no harness");
+    await runIndexingStage(h.deps, await h.stageRun(jobId, "indexing"));
+    const again = await storedProducts(jobId);
+    expect(again.size).toBe(300);
+    expect(again.get(unlisted[0] ?? "")?.source).toBe("product.json");
+  });
+
+  test(".js-only products get exact decimal prices; unanswered handles are reported", async () => {
+    const { store, uncollected } = makeStore();
+    const [jsHandle, goneHandle] = uncollected;
+    const product = store.products.find((p) => p.handle === jsHandle);
+    const variant = product?.variants[0];
+    if (!variant) throw new Error("demo product without variants");
+    variant.price = "19.99";
+    variant.compare_at_price = "1234.50";
+    const gone = `/products/${encodeURIComponent(goneHandle ?? "")}`;
+    const jobId = await crawl(
+      store,
+      { jsOnly: [jsHandle ?? ""], unlisted: [goneHandle ?? ""] },
+      {
+        intercept: (request) => {
+          const path = new URL(request.url).pathname;
+          return path.startsWith(gone) ? new Response("gone", { status: 404 }) : undefined;
+        },
+      },
+    );
+    const stored = await storedProducts(jobId);
+    const row = stored.get(jsHandle ?? "");
+    expect(row?.source).toBe("product.js");
+    const variants = row?.data.variants as Record<string, unknown>[];
+    expect(variants[0]).toMatchObject({
+      id: variant.id,
+      price: "19.99",
+      compare_at_price: "1234.50",
+    });
+    expect(variants.map((v) => v.price)).toEqual(product?.variants.map((v) => v.price) ?? []);
+    expect(stored.has(goneHandle ?? "")).toBe(false);
+    expect(await coverage(jobId)).toMatchObject({
+      from_sitemap_fetches: 1,
+      sitemap_products: 300,
+      missing: [goneHandle],
+      missing_count: 1,
+    });
+  });
+});
