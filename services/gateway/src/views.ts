@@ -1,7 +1,9 @@
-import type { webhookCallbacks } from "@shopsniffer/shared/db/schema";
+import { steps as stepOrder } from "@shopsniffer/shared/contracts/stages";
+import type { jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 
 type CallbackRow = typeof webhookCallbacks.$inferSelect;
+type StepRow = typeof jobSteps.$inferSelect;
 
 /** The job as `POST /api/jobs` and retry answer it. */
 export function createdJobView(job: JobRow) {
@@ -36,7 +38,7 @@ export function statusView(job: JobRow) {
  * webhook URL (it may carry a secret) and the notification email are never shown; only how
  * each notification went.
  */
-export function jobView(job: JobRow, callbacks: CallbackRow[] = []) {
+export function jobView(job: JobRow, callbacks: CallbackRow[] = [], stepRows: StepRow[] = []) {
   return {
     ...createdJobView(job),
     updated_at: job.updatedAt,
@@ -50,6 +52,7 @@ export function jobView(job: JobRow, callbacks: CallbackRow[] = []) {
     shop_meta: job.shopMeta ?? null,
     insights: job.insights ?? null,
     downloads: job.status === "completed" ? (job.downloads ?? null) : null,
+    steps: stepsView(stepRows),
     notifications: callbacks.map((c) => ({
       kind: c.kind,
       event: c.event,
@@ -70,4 +73,24 @@ export function jobView(job: JobRow, callbacks: CallbackRow[] = []) {
           }
         : null,
   };
+}
+
+/**
+ * Each step that has started, in pipeline order, with what it found: e.g. the products
+ * step's `coverage` (where products came from, what is missing) or why a step was skipped.
+ */
+function stepsView(rows: StepRow[]) {
+  const rank = (step: string) => stepOrder.indexOf(step as (typeof stepOrder)[number]);
+  return [...rows]
+    .sort((a, b) => rank(a.step) - rank(b.step))
+    .map((r) => ({
+      step: r.step,
+      status: r.status,
+      attempts: r.attempts,
+      started_at: r.startedAt,
+      finished_at: r.finishedAt,
+      duration_ms: r.durationMs,
+      detail: r.detail ?? null,
+      error: r.error,
+    }));
 }

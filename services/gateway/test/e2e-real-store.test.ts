@@ -80,6 +80,11 @@ test.skipIf(!hasRealFixtures)("a job on real store data completes with the data'
   expect(job.shop_meta.currency).toBe("USD");
   const vendorTotal = job.insights.top_vendors.reduce((n: number, v: any) => n + v.count, 0);
   expect(vendorTotal).toBeLessThanOrEqual(realProducts.length);
+  const steps = job.steps as Array<Record<string, any>>;
+  expect(steps.map((s) => s.step)).toEqual(STEPS);
+  const products = steps.find((s) => s.step === "indexing-products");
+  expect(products?.detail.coverage).toMatchObject({ from_lists: realProducts.length });
+  expect(steps.find((s) => s.step === "pagespeed")).toMatchObject({ status: "skipped" });
   expect(result.job.downloads).toEqual({
     csv: "products.csv",
     productsJson: "products.json",

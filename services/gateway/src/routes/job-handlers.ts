@@ -1,5 +1,5 @@
 import { desc, eq, sql } from "drizzle-orm";
-import { jobs } from "@shopsniffer/shared/db/schema";
+import { jobSteps, jobs, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import { AppError } from "@shopsniffer/shared/errors";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
@@ -117,10 +117,12 @@ export async function findJob(deps: GatewayDeps, id: string): Promise<JobRow> {
 }
 
 async function fullView(deps: GatewayDeps, job: JobRow) {
-  const callbacks = await deps.svc.db.db.query.webhookCallbacks.findMany({
-    where: (table, { eq: equals }) => equals(table.jobId, job.id),
-  });
-  return jobView(job, callbacks);
+  const { db } = deps.svc.db;
+  const [callbacks, stepRows] = await Promise.all([
+    db.query.webhookCallbacks.findMany({ where: eq(webhookCallbacks.jobId, job.id) }),
+    db.query.jobSteps.findMany({ where: eq(jobSteps.jobId, job.id) }),
+  ]);
+  return jobView(job, callbacks, stepRows);
 }
 
 async function latestForDomain(deps: GatewayDeps, input: string): Promise<JobRow> {
