@@ -7,6 +7,13 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const crawlerConfigSchema = baseConfigSchema.extend({
   /** Store requests in flight at once per job (collection lists, single products, page HTML). */
   CRAWLER_CONCURRENCY: positiveInt(4),
+  /**
+   * Consecutive normal answers from a store after which its concurrency, halved on each 429,
+   * grows back by one (up to CRAWLER_CONCURRENCY).
+   */
+  CRAWLER_CONCURRENCY_GROW_AFTER: positiveInt(20),
+  /** Longest wait in ms a store's `Retry-After` is honoured for before trying again. */
+  CRAWLER_MAX_RETRY_AFTER_MS: positiveInt(30_000),
   /** Jobs one crawler process works on at once, per stage. */
   CRAWLER_JOB_CONCURRENCY: positiveInt(2),
   /**

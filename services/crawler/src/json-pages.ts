@@ -1,7 +1,7 @@
 import { AppError } from "@shopsniffer/shared/errors";
-import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { readCapped } from "@shopsniffer/shared/store/read-capped";
 import { getStore, throwIfTransient } from "./store-get.ts";
+import { asSession, blockedError, isChallengePage, type StoreLink } from "./store-session.ts";
 
 /** Larger bodies are cut here, then fail to parse: no storefront list page is this big. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -14,7 +14,8 @@ export type JsonItem = Record<string, unknown>;
  * - `items`: the list (may be empty, which ends a series);
  * - `errors`: a body with an `errors` key, Shopify's way to refuse (e.g. past page × limit);
  * - `unavailable`: 404, HTML, garbage or an unexpected shape; `reason` says which.
- * A 429 or 5xx is not an answer: it throws a retryable error.
+ * A 429 or 5xx is not an answer: it throws a retryable error; so does a block (430, a
+ * challenge), with the message "Blocked by the store", never taken for an unavailable list.
  */
 export type JsonPageAnswer =
   | { kind: "items"; items: JsonItem[] }
@@ -23,11 +24,11 @@ export type JsonPageAnswer =
 
 /** Fetches one page of a storefront JSON list whose array lives under `key`. */
 export async function fetchJsonPage(
-  fetchStore: StoreFetcher,
+  store: StoreLink,
   url: string,
   key: string,
 ): Promise<JsonPageAnswer> {
-  const { status, body } = await fetchJsonObject(fetchStore, url);
+  const { status, body } = await fetchJsonObject(store, url);
   const ok = status >= 200 && status <= 299;
   if (status === 404 || status === 410) return { kind: "unavailable", reason: `HTTP ${status}` };
   if (body && "errors" in body) return { kind: "errors", message: describeErrors(body.errors) };
@@ -40,20 +41,25 @@ export async function fetchJsonPage(
 
 /**
  * GETs a storefront JSON document. `body` is null for a 404/410 (not read), HTML, garbage or
- * a JSON value that is not an object. A 429 or 5xx throws a retryable error.
+ * a JSON value that is not an object. A 429 or 5xx throws a retryable error; a block (430,
+ * 403 challenge, or a challenge page where JSON was asked for) throws "Blocked by the store".
  */
 export async function fetchJsonObject(
-  fetchStore: StoreFetcher,
+  store: StoreLink,
   url: string,
 ): Promise<{ status: number; body: JsonItem | null }> {
-  const answer = await getStore(fetchStore, url, "application/json");
+  const answer = await getStore(store, url, "application/json");
   await throwIfTransient(answer);
   const { response } = answer;
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();
     return { status: response.status, body: null };
   }
-  const body = parseJson(await readCapped(response, MAX_JSON_BYTES));
+  const text = await readCapped(response, MAX_JSON_BYTES);
+  const body = parseJson(text);
+  if (body === undefined && isChallengePage(text)) {
+    throw blockedError(asSession(store), answer, "a challenge page");
+  }
   return { status: response.status, body: isObject(body) ? body : null };
 }
 
@@ -76,7 +82,7 @@ export interface PagingOutcome {
  * would leave the list cut short, so it throws a retryable `upstream_failed` instead.
  */
 export async function forEachJsonPage(
-  fetchStore: StoreFetcher,
+  store: StoreLink,
   pageUrl: (page: number) => string,
   key: string,
   maxPages: number,
@@ -85,7 +91,7 @@ export async function forEachJsonPage(
   let itemCount = 0;
   for (let page = 1; page <= maxPages; page++) {
     const url = pageUrl(page);
-    const answer = await fetchJsonPage(fetchStore, url, key);
+    const answer = await fetchJsonPage(store, url, key);
     const pagesRead = page - 1;
     if (answer.kind === "unavailable" && page > 1) throw brokenSeries(url, answer.reason);
     if (answer.kind === "unavailable") {

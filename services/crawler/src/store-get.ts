@@ -1,33 +1,39 @@
 import { AppError } from "@shopsniffer/shared/errors";
-import type { StoreFetcher, StoreResponse } from "@shopsniffer/shared/store/fetch";
+import type { StoreResponse } from "@shopsniffer/shared/store/fetch";
+import { retryDelayMs } from "./retry-after.ts";
+import { asSession, blockedError, isBlockAnswer, type StoreLink } from "./store-session.ts";
 
 /** How many times one request is tried when the store answers 429 or 503. */
 const MAX_TRIES = 3;
-const MAX_WAIT_MS = 5_000;
 
 /**
- * GETs a store URL. A 429 or 503 is tried again after the store's `Retry-After` (at most 5 s)
- * up to three times in all; what comes back after that is the caller's to judge, usually
- * with `throwIfTransient`.
+ * GETs a store URL. A 429 or 503 is tried again after the store's `Retry-After` (capped by
+ * the session's `maxRetryAfterMs`; exponential when absent or unparseable), three tries in
+ * all; what comes back after that is the caller's to judge, usually with `throwIfTransient`.
+ * A 429 halves the session's concurrency, other answers count as successes. A block (430,
+ * 403 with `cf-mitigated: challenge`) throws the retryable "Blocked by the store" error.
  */
 export async function getStore(
-  fetchStore: StoreFetcher,
+  link: StoreLink,
   url: string,
   accept: string,
 ): Promise<StoreResponse> {
+  const session = asSession(link);
   for (let attempt = 1; ; attempt++) {
-    const answer = await fetchStore(url, { headers: { accept } });
-    const status = answer.response.status;
+    const answer = await session.fetchStore(url, { headers: { accept } });
+    const { status, headers } = answer.response;
+    if (isBlockAnswer(answer.response)) {
+      await answer.response.body?.cancel();
+      throw blockedError(session, answer, `HTTP ${status}`);
+    }
+    if (status === 429) {
+      session.signals.throttled += 1;
+      session.limiter.onThrottled();
+    } else if (status < 500) session.limiter.onSuccess();
     if ((status !== 429 && status !== 503) || attempt >= MAX_TRIES) return answer;
     await answer.response.body?.cancel();
-    await Bun.sleep(retryDelayMs(answer.response.headers.get("retry-after"), attempt));
+    await session.sleep(retryDelayMs(headers.get("retry-after"), attempt, session.maxRetryAfterMs));
   }
-}
-
-function retryDelayMs(header: string | null, attempt: number): number {
-  const seconds = header === null ? Number.NaN : Number(header);
-  const wait = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 500 * attempt;
-  return Math.min(wait, MAX_WAIT_MS);
 }
 
 /** True for answers that may change if asked again later: 429 (rate limited) and 5xx. */

@@ -1,6 +1,7 @@
 /** Starts a local HTTP server that behaves like a Shopify storefront (tests, demo, benchmarks). */
 
 import type { CatalogModes } from "./catalog-modes.ts";
+import { faultInterceptor, type StorefrontFault } from "./faults.ts";
 import { createFixtureHandler, type FixtureStore } from "./fixture-store.ts";
 import type { StoreModel } from "./model.ts";
 import { isJsonPath } from "./responses.ts";
@@ -25,6 +26,8 @@ export interface StorefrontOptions {
    * wants to inject). Returning undefined lets the storefront answer normally.
    */
   intercept?: (request: Request) => Response | undefined | Promise<Response | undefined>;
+  /** Throttling and blocks to answer with (see `faults.ts`), checked after `intercept`. */
+  faults?: readonly StorefrontFault[];
 }
 
 /** A running storefront. `requests` counts every request received, intercepted ones too. */
@@ -59,6 +62,7 @@ export async function startStorefront(
   const handler = handlerFor(source, options);
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const hostname = options.hostname ?? "127.0.0.1";
+  const fault = faultInterceptor(options.faults ?? []);
   let requests = 0;
 
   const server = Bun.serve({
@@ -68,6 +72,8 @@ export async function startStorefront(
       requests += 1;
       const injected = await options.intercept?.(request);
       if (injected) return injected;
+      const faulted = fault(request);
+      if (faulted) return faulted;
       if (latencyMs > 0 && isJsonPath(new URL(request.url).pathname)) await Bun.sleep(latencyMs);
       return handler(request);
     },

@@ -32,7 +32,7 @@ export async function walkCollections(
 ): Promise<CollectionWalk> {
   const seeds: CollectionSeed[] = [];
   const outcome = await forEachJsonPage(
-    ctx.fetchStore,
+    ctx.session,
     (page) => pagedUrl(`${ctx.base}/collections.json`, page),
     "collections",
     ctx.svc.config.CRAWLER_MAX_COLLECTION_PAGES,
@@ -68,9 +68,10 @@ async function withHandles(
 ): Promise<CollectionRow[]> {
   const rows: CollectionRow[] = [];
   for (const batch of chunks(seeds, BATCH)) {
-    const done = await mapLimit(batch, ctx.svc.config.CRAWLER_CONCURRENCY, async (seed) => ({
+    const { limiter } = ctx.session;
+    const done = await mapLimit(batch, limiter.max, async (seed) => ({
       ...seed,
-      productHandles: await productHandles(ctx, seed.handle, catalog),
+      productHandles: await limiter.run(() => productHandles(ctx, seed.handle, catalog)),
     }));
     rows.push(...done);
   }
@@ -86,7 +87,7 @@ async function productHandles(
   const handles: string[] = [];
   const base = `${ctx.base}/collections/${encodeURIComponent(handle)}/products.json`;
   await forEachJsonPage(
-    ctx.fetchStore,
+    ctx.session,
     (page) => pagedUrl(base, page),
     "products",
     ctx.svc.config.CRAWLER_MAX_PRODUCT_PAGES,

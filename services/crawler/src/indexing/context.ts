@@ -1,5 +1,6 @@
 import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
+import type { StoreSession } from "../store-session.ts";
 import type { CollectionWalk } from "./collection-walk.ts";
 
 /** One job's indexing: the crawler's deps, the stage run and the store's base URL. */
@@ -8,6 +9,8 @@ export interface IndexingContext extends CrawlerDeps {
   jobId: string;
   /** `https://<job.domain>`, the origin every store path is fetched from (no trailing slash). */
   base: string;
+  /** Every store request of the job goes through it: Retry-After cap, concurrency, signals. */
+  session: StoreSession;
   /** The collections as the products step walked them, kept for the collections step. */
   collectionWalk?: CollectionWalk;
 }

@@ -22,8 +22,9 @@ export async function indexPages(ctx: IndexingContext): Promise<StepResult> {
   let stored = 0;
   let failed = 0;
   for (const batch of chunks(urls, BATCH)) {
-    const rows = await mapLimit(batch, ctx.svc.config.CRAWLER_CONCURRENCY, ({ url }) =>
-      readPage(ctx, url),
+    const { limiter } = ctx.session;
+    const rows = await mapLimit(batch, limiter.max, ({ url }) =>
+      limiter.run(() => readPage(ctx, url)),
     );
     await upsertPages(ctx.svc.db, rows);
     stored += rows.length;
@@ -41,7 +42,7 @@ export async function indexPages(ctx: IndexingContext): Promise<StepResult> {
  */
 async function readPage(ctx: IndexingContext, url: string): Promise<PageRow> {
   const row: PageRow = { jobId: ctx.jobId, handle: pageHandle(url), url, fetchError: null };
-  const answer = await getStore(ctx.fetchStore, url, "text/html");
+  const answer = await getStore(ctx.session, url, "text/html");
   await throwIfTransient(answer);
   const { response } = answer;
   if (!response.ok) {

@@ -5,6 +5,8 @@ import { countSitemapUrls } from "../sitemap/url-writer.ts";
 import { Catalog } from "./catalog.ts";
 import { walkCollections } from "./collection-walk.ts";
 import type { IndexingContext, StepResult } from "./context.ts";
+import { completedOutcome, failedOutcome } from "./outcome.ts";
+import { recordStepDetail } from "./rows.ts";
 import { fetchSitemapProducts, type SitemapFetches } from "./sitemap-products.ts";
 
 /**
@@ -15,28 +17,78 @@ import { fetchSitemapProducts, type SitemapFetches } from "./sitemap-products.ts
  *    collections step);
  * 3. each sitemap product whose handle the lists did not return, one by one.
  * Every batch is stored before the next is fetched, so `product_count` rises while it runs.
- * The detail carries the job's `coverage` (see `coverageOf`).
+ * The detail carries the job's `coverage` (see `coverageOf`) and its `outcome` (see
+ * `catalogOutcomes`); a blocked or throttled failure leaves its outcome there too.
  */
 export async function indexProducts(ctx: IndexingContext): Promise<StepResult> {
   const published = await publishedProductsCount(ctx);
   const sitemapCount = async () => (await countSitemapUrls(ctx.svc.db, ctx.jobId)).product;
   const expected = published ? published : await sitemapCount();
   const catalog = new Catalog(ctx, expected);
+  try {
+    return await readCatalog(ctx, catalog, published, expected);
+  } catch (error) {
+    await recordFailure(ctx, catalog, error);
+    throw error;
+  }
+}
+
+async function readCatalog(
+  ctx: IndexingContext,
+  catalog: Catalog,
+  published: number | null,
+  expected: number,
+): Promise<StepResult> {
   const lists = await readProductsJson(ctx, catalog);
   ctx.collectionWalk = await walkCollections(ctx, catalog);
   const fetches = await fetchSitemapProducts(ctx, catalog);
   const coverage = coverageOf(catalog, fetches, published);
   ctx.run.log.info({ coverage }, "catalog coverage");
+  const endedBy = "ended_by" in lists ? lists.ended_by : null;
+  const outcome = completedOutcome({
+    productsJsonAvailable: lists.products_json === "available",
+    listCapped: endedBy === "cap" || endedBy === "errors",
+    sitemapProducts: fetches.sitemapProducts,
+    missingCount: fetches.missingCount,
+    published,
+    stored: catalog.total,
+  });
   const detail = {
+    outcome,
     ...lists,
     products: catalog.total,
     by_source: catalog.counts,
     ...(catalog.skipped > 0 ? { skipped_items: catalog.skipped } : {}),
     expected,
     coverage,
+    ...throttling(ctx),
   };
   const missing = fetches.missingCount > 0 ? `, ${fetches.missingCount} missing` : "";
   return { detail, reason: `${catalog.total} products${missing}` };
+}
+
+/** `throttled`: 429 answers the store sent this job, when there were any. */
+function throttling(ctx: IndexingContext) {
+  const { throttled } = ctx.session.signals;
+  return throttled > 0 ? { throttled } : {};
+}
+
+/**
+ * Leaves the outcome of a step that is failing (blocked, rate limited) in its detail, with
+ * what was stored so far (kept: every write is an upsert).
+ */
+async function recordFailure(ctx: IndexingContext, catalog: Catalog, error: unknown) {
+  const outcome = failedOutcome(error, ctx.session.signals);
+  if (outcome === null) return;
+  const { blocked } = ctx.session.signals;
+  const detail = {
+    outcome,
+    products: catalog.total,
+    by_source: catalog.counts,
+    ...(blocked ? { blocked } : {}),
+    ...throttling(ctx),
+  };
+  await recordStepDetail(ctx.svc.db, ctx.jobId, "indexing-products", detail);
 }
 
 /**
@@ -59,7 +111,7 @@ export function coverageOf(catalog: Catalog, fetches: SitemapFetches, published:
 /** Pages through `/products.json`; the facts of the series for the step's detail. */
 async function readProductsJson(ctx: IndexingContext, catalog: Catalog) {
   const outcome = await forEachJsonPage(
-    ctx.fetchStore,
+    ctx.session,
     (page) => pagedUrl(`${ctx.base}/products.json`, page),
     "products",
     ctx.svc.config.CRAWLER_MAX_PRODUCT_PAGES,
@@ -85,7 +137,7 @@ async function readProductsJson(ctx: IndexingContext, catalog: Catalog) {
  */
 async function publishedProductsCount(ctx: IndexingContext): Promise<number | null> {
   try {
-    const meta = await fetchJsonObject(ctx.fetchStore, `${ctx.base}/meta.json`);
+    const meta = await fetchJsonObject(ctx.session, `${ctx.base}/meta.json`);
     return asCount(meta.body?.published_products_count);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -1,5 +1,6 @@
 import type { Db } from "@shopsniffer/shared/db/client";
-import { collections, pages, products } from "@shopsniffer/shared/db/schema";
+import type { Step } from "@shopsniffer/shared/contracts/stages";
+import { collections, jobSteps, pages, products } from "@shopsniffer/shared/db/schema";
 import { type SQL, sql } from "drizzle-orm";
 
 export type ProductRow = typeof products.$inferInsert;
@@ -56,5 +57,23 @@ export async function upsertPages(handle: Db, rows: PageRow[]): Promise<void> {
       .insert(pages)
       .values(unique)
       .onConflictDoUpdate({ target: [pages.jobId, pages.handle], set }),
+  );
+}
+
+/**
+ * Writes a step's detail without finishing it, for a step that is failing: the stage runner
+ * marks the step errored later and keeps the detail.
+ */
+export async function recordStepDetail(
+  handle: Db,
+  jobId: string,
+  step: Step,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await handle.write((db) =>
+    db
+      .update(jobSteps)
+      .set({ detail })
+      .where(sql`${jobSteps.jobId} = ${jobId} AND ${jobSteps.step} = ${step}`),
   );
 }

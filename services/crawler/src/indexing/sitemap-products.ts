@@ -23,7 +23,7 @@ export interface SitemapFetches {
 }
 
 /**
- * Fetches, with at most CRAWLER_CONCURRENCY in flight, every product of the sitemap whose
+ * Fetches, with at most the store's adaptive concurrency in flight (see AdaptiveLimiter), every product of the sitemap whose
  * handle the catalog does not have yet: `/products/<h>.json`, and `/products/<h>.js` when that
  * answers 404, HTML or no product. A 429 or 5xx throws a retryable error (see fetchJsonObject).
  */
@@ -35,8 +35,9 @@ export async function fetchSitemapProducts(
   const wanted = handles.filter((handle) => !catalog.hasHandle(handle));
   const missing: string[] = [];
   for (const batch of chunks(wanted, BATCH)) {
-    const found = await mapLimit(batch, ctx.svc.config.CRAWLER_CONCURRENCY, (handle) =>
-      fetchOne(ctx, handle),
+    const { limiter } = ctx.session;
+    const found = await mapLimit(batch, limiter.max, (handle) =>
+      limiter.run(() => fetchOne(ctx, handle)),
     );
     for (const [i, answer] of found.entries()) if (answer === null) missing.push(batch[i] ?? "");
     for (const source of ["product.json", "product.js"] as const) {
@@ -69,10 +70,10 @@ async function fetchOne(
   handle: string,
 ): Promise<{ item: JsonItem; source: ProductSource } | null> {
   const path = `${ctx.base}/products/${encodeURIComponent(handle)}`;
-  const json = await fetchJsonObject(ctx.fetchStore, `${path}.json`);
+  const json = await fetchJsonObject(ctx.session, `${path}.json`);
   const fromJson = isOk(json.status) ? fromSingleProductJson(json.body) : null;
   if (fromJson) return { item: fromJson, source: "product.json" };
-  const js = await fetchJsonObject(ctx.fetchStore, `${path}.js`);
+  const js = await fetchJsonObject(ctx.session, `${path}.js`);
   const fromJs = isOk(js.status) ? fromProductJs(js.body) : null;
   return fromJs ? { item: fromJs, source: "product.js" } : null;
 }

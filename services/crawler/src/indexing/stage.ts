@@ -2,6 +2,7 @@ import type { Step } from "@shopsniffer/shared/contracts/stages";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
+import { storeSession } from "../store-session.ts";
 import { indexCollections } from "./collections.ts";
 import type { IndexingContext, StepResult } from "./context.ts";
 import { indexPages } from "./pages.ts";
@@ -35,6 +36,7 @@ export async function runIndexingStage(deps: CrawlerDeps, run: StageRun): Promis
     run,
     jobId: run.job.id,
     base: `https://${run.job.domain}`,
+    session: storeSession(deps.fetchStore, deps.svc.config),
   };
   for (const [step, index] of STEPS) await runStep(ctx, step, index);
 }

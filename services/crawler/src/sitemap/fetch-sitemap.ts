@@ -1,7 +1,7 @@
 import { AppError } from "@shopsniffer/shared/errors";
-import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { PASSWORD_PROTECTED_MESSAGE } from "@shopsniffer/shared/store/messages";
 import { getStore, throwIfTransient } from "../store-get.ts";
+import type { StoreLink } from "../store-session.ts";
 
 const ACCEPT_XML = "application/xml, text/xml;q=0.9, */*;q=0.1";
 
@@ -14,8 +14,8 @@ export type SitemapAnswer =
  * GETs a sitemap URL exactly as given. 429 and 5xx throw a retryable error; a redirect to the
  * password page throws `password_protected`; any other non-2xx is `missing`.
  */
-export async function fetchSitemap(fetchStore: StoreFetcher, url: string): Promise<SitemapAnswer> {
-  const answer = await getStore(fetchStore, url, ACCEPT_XML);
+export async function fetchSitemap(store: StoreLink, url: string): Promise<SitemapAnswer> {
+  const answer = await getStore(store, url, ACCEPT_XML);
   await throwIfTransient(answer);
   const { response } = answer;
   if (answer.url.pathname.replace(/\/+$/, "") === "/password") {

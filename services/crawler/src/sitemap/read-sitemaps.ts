@@ -1,6 +1,6 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import type { Logger } from "@shopsniffer/shared/log";
-import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
+import type { StoreLink } from "../store-session.ts";
 import { childKind, isHomePage, pathKind, type UrlKind } from "./classify.ts";
 import { fetchSitemap } from "./fetch-sitemap.ts";
 import { parseSitemap, SitemapFormatError, type SitemapSource } from "./parse.ts";
@@ -55,7 +55,8 @@ export class ChildQueue {
 }
 
 export interface SitemapReader {
-  fetchStore: StoreFetcher;
+  /** The job's way to the store (see store-session.ts). */
+  store: StoreLink;
   writer: SitemapUrlWriter;
   children: ChildQueue;
   log: Logger;
@@ -67,7 +68,7 @@ export interface SitemapReader {
  * a document that is not one fails the job.
  */
 export async function readRootSitemap(reader: SitemapReader, url: string): Promise<void> {
-  const answer = await fetchSitemap(reader.fetchStore, url);
+  const answer = await fetchSitemap(reader.store, url);
   if (answer.kind === "missing") {
     const message =
       answer.status === 404 || answer.status === 410
@@ -94,7 +95,7 @@ export async function readChildSitemap(
   child: ChildSitemap,
 ): Promise<ChildOutcome> {
   const outcome: ChildOutcome = { loc: child.loc, kind: child.kind, urls: 0 };
-  const answer = await fetchSitemap(reader.fetchStore, child.loc);
+  const answer = await fetchSitemap(reader.store, child.loc);
   if (answer.kind === "missing") return { ...outcome, error: `HTTP ${answer.status}` };
   try {
     await readEntries(reader, answer.body, child.loc, () => child.kind, outcome);

@@ -1,6 +1,7 @@
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
+import { storeSession } from "../store-session.ts";
 import {
   type ChildOutcome,
   ChildQueue,
@@ -27,7 +28,7 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
   run.step = "sitemap";
   await startStep(svc.db, jobId, "sitemap", run.attempt);
   const reader: SitemapReader = {
-    fetchStore: deps.fetchStore,
+    store: storeSession(deps.fetchStore, svc.config),
     writer: new SitemapUrlWriter(
       svc.db,
       jobId,

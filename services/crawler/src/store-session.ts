@@ -1,0 +1,96 @@
+import { AppError } from "@shopsniffer/shared/errors";
+import type { StoreFetcher, StoreResponse } from "@shopsniffer/shared/store/fetch";
+import { AdaptiveLimiter } from "./adaptive-limiter.ts";
+import type { CrawlerConfig } from "./context.ts";
+
+/** What a store did to one job's requests, for the job's outcome. */
+export interface StoreSignals {
+  /** 429 answers received, retried ones included. */
+  throttled: number;
+  /** The first block seen (430, a challenge), e.g. "430 on /products.json"; null if none. */
+  blocked: string | null;
+}
+
+/**
+ * One job's way to a store: the fetch, how long a `Retry-After` may make it wait, the store's
+ * adaptive concurrency and what the store has done so far.
+ */
+export interface StoreSession {
+  fetchStore: StoreFetcher;
+  /** Longest wait a `Retry-After` is honoured for (CRAWLER_MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs: number;
+  limiter: AdaptiveLimiter;
+  signals: StoreSignals;
+  /** Waits between tries; `Bun.sleep` but for tests that record the waits. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** A session, or a bare fetcher (tests, tools) which gets default limits. */
+export type StoreLink = StoreFetcher | StoreSession;
+
+const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+
+/** A fresh session for one job, with the limits of the crawler's settings. */
+export function storeSession(
+  fetchStore: StoreFetcher,
+  config: Pick<
+    CrawlerConfig,
+    "CRAWLER_CONCURRENCY" | "CRAWLER_MAX_RETRY_AFTER_MS" | "CRAWLER_CONCURRENCY_GROW_AFTER"
+  >,
+): StoreSession {
+  return {
+    fetchStore,
+    maxRetryAfterMs: config.CRAWLER_MAX_RETRY_AFTER_MS,
+    limiter: new AdaptiveLimiter(config.CRAWLER_CONCURRENCY, config.CRAWLER_CONCURRENCY_GROW_AFTER),
+    signals: { throttled: 0, blocked: null },
+    sleep: (ms) => Bun.sleep(ms),
+  };
+}
+
+/** `link` as a session; a bare fetcher gets a default one of its own. */
+export function asSession(link: StoreLink): StoreSession {
+  if (typeof link !== "function") return link;
+  return storeSession(link, {
+    CRAWLER_CONCURRENCY: 4,
+    CRAWLER_MAX_RETRY_AFTER_MS: DEFAULT_MAX_RETRY_AFTER_MS,
+    CRAWLER_CONCURRENCY_GROW_AFTER: 20,
+  });
+}
+
+/** True for a store refusing us rather than a resource: 430, or 403 with a CF challenge. */
+export function isBlockAnswer(response: Response): boolean {
+  if (response.status === 430) return true;
+  return response.status === 403 && response.headers.get("cf-mitigated") === "challenge";
+}
+
+/**
+ * Markers of a Cloudflare challenge page. Not `challenge-platform` alone: Cloudflare injects
+ * a `/cdn-cgi/challenge-platform/scripts/jsd/` script into ordinary pages too.
+ */
+const CHALLENGE_MARKERS =
+  /_cf_chl_opt|<title>\s*Just a moment\.\.\.|challenge-platform\/h\/[a-z]\/orchestrate/i;
+
+/** True when an HTML body is a bot challenge rather than a theme page. */
+export function isChallengePage(text: string): boolean {
+  return CHALLENGE_MARKERS.test(text.slice(0, 64 * 1024));
+}
+
+/**
+ * Records the block and builds the stage's error. It is retryable so the stage runner tries
+ * again after its back-off (blocks often last minutes) and gives up after its attempts; the
+ * job then ends `errored` with this message and everything stored so far kept.
+ */
+export function blockedError(session: StoreSession, answer: StoreResponse, what: string) {
+  const where = `${what} on ${answer.url.pathname}`;
+  session.signals.blocked ??= where;
+  return new AppError(
+    "upstream_failed",
+    `Blocked by the store (${where}); the products found so far are kept.`,
+    true,
+  );
+}
+
+/** True for a stage error made by `blockedError`. */
+export function isBlockedError(error: unknown): boolean {
+  return error instanceof AppError && error.message.startsWith("Blocked by the store");
+}
