@@ -79,13 +79,19 @@ describe("insights", () => {
 
   test("gives a null price range and zero counts for an empty catalog", async () => {
     const job = await runInsights([], { currency: "USD" });
-    expect(job.insights).toEqual({
+    expect(job.insights).toMatchObject({
       top_vendors: [],
       price_range: null,
       product_types: [],
       currency: "USD",
       product_count: 0,
       variant_count: 0,
+      tags: [],
+      availability: { variants_available: 0, variants_total: 0, share: 0, products_available: 0 },
+      discounts: { count: 0, share: 0, avg_percent: null, max_percent: null },
+      variants: { min_per_product: 0, median_per_product: 0, max_per_product: 0, option_names: [] },
+      price_histogram: [],
+      published: { last_30_days: 0, last_90_days: 0 },
     });
   });
 

@@ -35,6 +35,13 @@ afterAll(async () => {
   await gw?.stop();
 });
 
+/** Ten buckets from 8.9 to 100 with exact decimal edges, as the insights stage writes them. */
+const HISTOGRAM = Array.from({ length: 10 }, (_, i) => ({
+  from: Number((8.9 + 9.11 * i).toFixed(3)),
+  to: Number((8.9 + 9.11 * (i + 1)).toFixed(3)),
+  count: [12, 30, 41, 28, 20, 15, 9, 0, 3, 22][i] ?? 0,
+}));
+
 async function insertJob(status: "completed" | "processing") {
   const id = crypto.randomUUID();
   const now = isoNow();
@@ -66,6 +73,21 @@ async function insertJob(status: "completed" | "processing") {
           { name: "Herbes & Co.", count: 9 },
         ],
         product_types: [{ type: "T-Shirt", count: 30 }],
+        variant_count: 180,
+        tags: [
+          { tag: "été <2025>", count: 12 },
+          { tag: "bio", count: 7 },
+        ],
+        availability: {
+          variants_available: 150,
+          variants_total: 180,
+          share: 0.8333,
+          products_available: 57,
+        },
+        discounts: { count: 45, share: 0.25, avg_percent: 18.5, max_percent: 40 },
+        variants: { min_per_product: 1, median_per_product: 3, max_per_product: 8 },
+        price_histogram: HISTOGRAM,
+        published: { as_of: now, last_30_days: 4, last_90_days: 11 },
       },
       downloads: { csv: "products.csv" },
     });
@@ -102,6 +124,18 @@ test.skipIf(!hasChromium)(
     expect(await page.textContent("h1")).toBe("Maison <Démo>");
     expect(await page.locator("#chart-vendors g.bar").count()).toBe(3);
     expect(await page.locator("#chart-types g.bar").count()).toBe(1);
+    expect(await page.locator("#chart-prices g.bar").count()).toBe(HISTOGRAM.length);
+    expect(await page.locator("#chart-prices title").first().textContent()).toContain("EUR");
+    expect(await page.locator("#chart-availability g.bar").count()).toBe(2);
+    expect(await page.locator("#chart-availability g.bar").allTextContents()).toEqual([
+      expect.stringContaining("150"),
+      expect.stringContaining("30"),
+    ]);
+    expect(await page.locator("#chart-discounts g.bar").count()).toBe(2);
+    expect(await page.locator("#tags li").allTextContents()).toEqual(["été <2025> 12", "bio 7"]);
+    const text = await page.textContent("main");
+    expect(text).toContain("83.33% of variants available");
+    expect(text).toContain("Average discount 18.5%, deepest 40%");
     const widths = await page
       .locator("#chart-vendors rect")
       .evaluateAll((rects) => rects.map((r) => (r as SVGGraphicsElement).getBBox().width));

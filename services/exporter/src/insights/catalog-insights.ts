@@ -1,13 +1,22 @@
-import type { ProductView } from "../product-view.ts";
+import { type AvailabilityInsights, AvailabilityStats } from "./availability-stats.ts";
+import { bump, ranked } from "./counters.ts";
+import { type DiscountInsights, DiscountStats } from "./discount-stats.ts";
+import { type PriceBucket, PriceHistogram } from "./price-histogram.ts";
 import { type PriceRange, PriceStats } from "./price-stats.ts";
+import type { ProductFacts } from "./product-facts.ts";
+import { type PublishedInsights, PublishedStats } from "./published-stats.ts";
+import { type VariantInsights, VariantStats } from "./variant-stats.ts";
 
 /** How many vendors `top_vendors` lists. */
 export const TOP_VENDORS = 10;
+/** How many tags `tags` lists. */
+export const TOP_TAGS = 20;
 
 /**
  * `jobs.insights`. The first three fields are the reference's. Products with a blank vendor
  * or type are left out of `top_vendors` and `product_types` (a blank is not a vendor or a
- * type), so those counts may sum to less than `product_count`.
+ * type), so those counts may sum to less than `product_count`. Prices are in `currency`'s
+ * major unit, computed on exact decimals.
  */
 export interface CatalogInsights {
   /** By product count, descending, then name; at most `TOP_VENDORS`. */
@@ -20,24 +29,51 @@ export interface CatalogInsights {
   currency: string | null;
   product_count: number;
   variant_count: number;
+  /** Tags by how many products carry them, descending, then tag; at most `TOP_TAGS`. */
+  tags: Array<{ tag: string; count: number }>;
+  availability: AvailabilityInsights;
+  discounts: DiscountInsights;
+  variants: VariantInsights;
+  /** Variant prices in 10 equal-width buckets from the lowest to the highest price. */
+  price_histogram: PriceBucket[];
+  published: PublishedInsights;
 }
 
 /** Builds insights one product at a time, so the catalog is never held in memory. */
 export class InsightsBuilder {
   private readonly vendors = new Map<string, number>();
   private readonly types = new Map<string, number>();
+  private readonly tags = new Map<string, number>();
   private readonly prices = new PriceStats();
+  private readonly histogram = new PriceHistogram();
+  private readonly availability = new AvailabilityStats();
+  private readonly discounts = new DiscountStats();
+  private readonly variantStats = new VariantStats();
+  private readonly published: PublishedStats;
   private products = 0;
   private variants = 0;
 
-  add(product: ProductView): void {
+  /** `asOfMs`: the instant the `published` windows count back from (the job's creation). */
+  constructor(asOfMs: number) {
+    this.published = new PublishedStats(asOfMs);
+  }
+
+  add(product: ProductFacts): void {
     this.products += 1;
     this.variants += product.variants.length;
     bump(this.vendors, product.vendor);
     bump(this.types, product.productType);
+    for (const tag of new Set(product.tags.map((t) => t.trim()))) bump(this.tags, tag);
     for (const variant of product.variants) {
-      if (variant.price !== null) this.prices.add(variant.price);
+      if (variant.price !== null) {
+        this.prices.add(variant.price);
+        this.histogram.add(variant.price);
+      }
+      this.discounts.add(variant.price, variant.compareAtPrice);
     }
+    this.availability.add(product.variants);
+    this.variantStats.add(product.variants.length, product.optionNames);
+    this.published.add(product.publishedMs);
   }
 
   result(currency: string | null): CatalogInsights {
@@ -50,16 +86,14 @@ export class InsightsBuilder {
       currency,
       product_count: this.products,
       variant_count: this.variants,
+      tags: ranked(this.tags)
+        .slice(0, TOP_TAGS)
+        .map(([tag, count]) => ({ tag, count })),
+      availability: this.availability.result(),
+      discounts: this.discounts.result(),
+      variants: this.variantStats.result(),
+      price_histogram: this.histogram.result(),
+      published: this.published.result(),
     };
   }
-}
-
-function bump(counts: Map<string, number>, key: string): void {
-  const name = key.trim();
-  if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
-}
-
-/** Entries by count descending, then by name in code-unit order (locale independent). */
-function ranked(counts: Map<string, number>): Array<[string, number]> {
-  return [...counts.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
 }

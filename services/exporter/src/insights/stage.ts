@@ -5,8 +5,8 @@ import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../config.ts";
 import { productChunks } from "../product-rows.ts";
-import { viewProduct } from "../product-view.ts";
 import { type CatalogInsights, InsightsBuilder } from "./catalog-insights.ts";
+import { productFacts } from "./product-facts.ts";
 
 /** The `insights` stage: computes `jobs.insights` from the job's stored products. */
 export function insightsStage(svc: ExporterService): StageSpec {
@@ -18,7 +18,8 @@ async function runInsights(svc: ExporterService, run: StageRun) {
   await startStep(svc.db, jobId, "insights", run.attempt);
   await run.progress.status(jobId, "insights", 0);
 
-  const insights = await computeInsights(svc, jobId, currencyOf(run.job.shopMeta));
+  const asOfMs = Date.parse(run.job.createdAt);
+  const insights = await computeInsights(svc, jobId, currencyOf(run.job.shopMeta), asOfMs);
   await svc.db.write((db) =>
     db
       .update(jobs)
@@ -35,22 +36,19 @@ async function runInsights(svc: ExporterService, run: StageRun) {
   await run.progress.step(jobId, "insights", "completed");
 }
 
-/** Reads every product of the job in chunks and returns its insights. */
+/**
+ * Reads every product of the job in chunks, in one pass, and returns its insights; only one
+ * chunk of rows is in memory at a time. `asOfMs` ends the `published` windows (default now).
+ */
 export async function computeInsights(
-  svc: ExporterService,
+  svc: Pick<ExporterService, "db">,
   jobId: string,
   currency: string | null,
+  asOfMs = Date.now(),
 ): Promise<CatalogInsights> {
-  const builder = new InsightsBuilder();
+  const builder = new InsightsBuilder(Number.isFinite(asOfMs) ? asOfMs : Date.now());
   for await (const rows of productChunks(svc.db, jobId)) {
-    for (const row of rows) {
-      const view = viewProduct(row.data);
-      builder.add({
-        ...view,
-        vendor: row.vendor ?? view.vendor,
-        productType: row.productType ?? view.productType,
-      });
-    }
+    for (const row of rows) builder.add(productFacts(row));
   }
   return builder.result(currency);
 }

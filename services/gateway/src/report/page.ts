@@ -1,8 +1,8 @@
 import { isoNow } from "@shopsniffer/shared/time";
 import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
-import { barChart } from "./charts.ts";
 import { html, Safe } from "./html.ts";
+import { type Insights, insightsSection } from "./insights.ts";
 import { liveProgressScript } from "./live.ts";
 import { REPORT_STYLE } from "./style.ts";
 
@@ -29,14 +29,6 @@ interface Meta {
   apps?: Array<{ name: string; category?: string; evidence?: unknown }>;
 }
 
-/** The `insights` fields the page shows. */
-interface Insights {
-  currency?: string | null;
-  price_range?: { min: number; max: number; avg: number } | null;
-  top_vendors?: Array<{ name: string; count: number }>;
-  product_types?: Array<{ type: string; count: number }>;
-}
-
 /** The whole report page: readable without JavaScript; live progress while the job runs. */
 export function reportPage(data: ReportData): string {
   const { job } = data;
@@ -54,7 +46,7 @@ ${running ? progress(job) : ""}
 ${job.status === "errored" ? failure(job) : ""}
 ${identity(job, meta)}
 ${counts(job)}
-${insights(job)}
+${insightsSection((job.insights ?? {}) as Insights)}
 ${apps(meta)}
 ${stepsTable(data.steps)}
 ${downloads(job, data.files)}
@@ -111,19 +103,6 @@ function counts(job: JobRow): Safe {
 <ul class="cards">${cards.map(
     ([label, n]) => html`<li><span class="big">${n.toLocaleString("en")}</span> ${label}</li>`,
   )}</ul></section>`;
-}
-
-function insights(job: JobRow): Safe {
-  const data = (job.insights ?? {}) as Insights;
-  const range = data.price_range;
-  const vendors = (data.top_vendors ?? []).map((v) => ({ label: v.name, value: v.count }));
-  const types = (data.product_types ?? []).map((t) => ({ label: t.type, value: t.count }));
-  // FIXME: price distribution, availability and discount charts wait for the richer insights
-  // (histogram, availability and discount shares) that the insights stage does not compute yet.
-  return html`<section aria-labelledby="insights-h"><h2 id="insights-h">Insights</h2>
-${range ? html`<p>Prices from <strong>${range.min}</strong> to <strong>${range.max}</strong>, average <strong>${range.avg}</strong> ${data.currency ?? ""}</p>` : ""}
-${barChart("chart-vendors", "Top vendors", vendors)}
-${barChart("chart-types", "Product types", types)}</section>`;
 }
 
 function apps(meta: Meta): Safe {

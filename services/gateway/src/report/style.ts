@@ -13,5 +13,6 @@ background:#eaeef2;font-size:.9rem}.status-completed{background:#dafbe1;color:#1
 .cards{display:flex;gap:1rem;list-style:none;padding:0}.cards li{border:1px solid var(--line);
 border-radius:.5rem;padding:.6rem 1rem}.big{font-size:1.6rem;font-weight:600;display:block}
 .chart svg{width:100%;height:auto}.chart rect{fill:var(--accent)}.chart text{font-size:13px;fill:var(--fg)}
-progress{width:100%;height:1.2rem}code{font-size:.85rem;word-break:break-all}
+progress{width:100%;height:1.2rem}.tags{display:flex;flex-wrap:wrap;gap:.4rem 1rem;
+list-style:none;padding:0}code{font-size:.85rem;word-break:break-all}
 `;
