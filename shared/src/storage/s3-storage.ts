@@ -15,8 +15,7 @@ export interface S3Settings {
 /**
  * Files in an S3-compatible bucket under `<prefix>/<jobId>/<key>`, written with multipart
  * uploads (an object appears only when its upload completes, so readers never see a part).
- * FIXME: untested: no S3 server runs in the test environment; run the storage tests against
- * MinIO or a real bucket before relying on this backend.
+ * Tested against s3rver (a local S3 API server); real buckets and MinIO are not.
  */
 export function s3Storage(settings: S3Settings): FileStorage {
   const client = new S3Client({
