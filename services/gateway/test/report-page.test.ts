@@ -42,6 +42,25 @@ const HISTOGRAM = Array.from({ length: 10 }, (_, i) => ({
   count: [12, 30, 41, 28, 20, 15, 9, 0, 3, 22][i] ?? 0,
 }));
 
+/** `insights.changes` against an earlier job of the store, as the insights stage writes it. */
+const CHANGES = {
+  previous_job_id: "11111111-1111-4111-8111-111111111111",
+  previous_completed_at: "2025-06-01T01:00:00.000Z",
+  products_added: { count: 2, examples: ["new-tee", "new-<cap>"] },
+  products_removed: { count: 1, examples: ["old-tee"] },
+  price_changes: {
+    count: 5,
+    increased: 3,
+    decreased: 2,
+    examples: [
+      { handle: "sock", variant_id: 11, from: "0.10", to: "0.20" },
+      { handle: "hat", variant_id: 12, from: "100.00", to: "99.99" },
+    ],
+  },
+  restocks: { count: 1, examples: [{ handle: "scarf", variant_id: 13 }] },
+  sell_outs: { count: 0, examples: [] },
+};
+
 async function insertJob(status: "completed" | "processing") {
   const id = crypto.randomUUID();
   const now = isoNow();
@@ -88,6 +107,7 @@ async function insertJob(status: "completed" | "processing") {
         variants: { min_per_product: 1, median_per_product: 3, max_per_product: 8 },
         price_histogram: HISTOGRAM,
         published: { as_of: now, last_30_days: 4, last_90_days: 11 },
+        changes: CHANGES,
       },
       downloads: { csv: "products.csv" },
     });
@@ -136,6 +156,13 @@ test.skipIf(!hasChromium)(
     const text = await page.textContent("main");
     expect(text).toContain("83.33% of variants available");
     expect(text).toContain("Average discount 18.5%, deepest 40%");
+    expect(await page.locator("#changes tr").allTextContents()).toEqual([
+      expect.stringMatching(/^Products added\s*2\s*new-tee, new-<cap>$/),
+      expect.stringMatching(/^Products removed\s*1\s*old-tee$/),
+      expect.stringMatching(/^Price changes \(3 up, 2 down\)\s*5\s*sock 0\.10 → 0\.20, hat/),
+      expect.stringMatching(/^Restocked variants\s*1\s*scarf #13$/),
+      expect.stringMatching(/^Sold-out variants\s*0\s*$/),
+    ]);
     const widths = await page
       .locator("#chart-vendors rect")
       .evaluateAll((rects) => rects.map((r) => (r as SVGGraphicsElement).getBBox().width));

@@ -1,4 +1,5 @@
 import { type AvailabilityInsights, AvailabilityStats } from "./availability-stats.ts";
+import type { CatalogChanges } from "./catalog-changes.ts";
 import { bump, ranked } from "./counters.ts";
 import { type DiscountInsights, DiscountStats } from "./discount-stats.ts";
 import { type PriceBucket, PriceHistogram } from "./price-histogram.ts";
@@ -37,6 +38,8 @@ export interface CatalogInsights {
   /** Variant prices in 10 equal-width buckets from the lowest to the highest price. */
   price_histogram: PriceBucket[];
   published: PublishedInsights;
+  /** Against the previous completed job of the same domain; null when there is none. */
+  changes: CatalogChanges | null;
 }
 
 /** Builds insights one product at a time, so the catalog is never held in memory. */
@@ -76,7 +79,7 @@ export class InsightsBuilder {
     this.published.add(product.publishedMs);
   }
 
-  result(currency: string | null): CatalogInsights {
+  result(currency: string | null, changes: CatalogChanges | null): CatalogInsights {
     return {
       top_vendors: ranked(this.vendors)
         .slice(0, TOP_VENDORS)
@@ -94,6 +97,7 @@ export class InsightsBuilder {
       variants: this.variantStats.result(),
       price_histogram: this.histogram.result(),
       published: this.published.result(),
+      changes,
     };
   }
 }

@@ -3,6 +3,8 @@ import { viewProduct } from "../product-view.ts";
 
 /** One variant as insights read it: exact decimal price strings, null when unknown. */
 export interface VariantFacts {
+  /** The storefront's variant id; null when missing. */
+  id: number | null;
   price: string | null;
   compareAtPrice: string | null;
   /** The storefront's `available` flag; null when the JSON does not say. */
@@ -11,6 +13,8 @@ export interface VariantFacts {
 
 /** What the insights need from one stored product, and nothing more. */
 export interface ProductFacts {
+  productId: number;
+  handle: string;
   vendor: string;
   productType: string;
   tags: string[];
@@ -26,12 +30,15 @@ export function productFacts(row: ProductRow): ProductFacts {
   // The same filter as `viewProduct`'s, so indexes line up with `view.variants`.
   const raw = (Array.isArray(row.data.variants) ? row.data.variants : []).filter(isRecord);
   return {
+    productId: row.productId,
+    handle: row.handle,
     vendor: row.vendor ?? view.vendor,
     productType: row.productType ?? view.productType,
     tags: view.tags,
     optionNames: view.optionNames,
     publishedMs: timeOf(row.data.published_at),
     variants: view.variants.map((variant, i) => ({
+      id: idOf(raw[i]),
       price: variant.price,
       compareAtPrice: variant.compareAtPrice,
       available: availableOf(raw[i]),
@@ -42,6 +49,11 @@ export function productFacts(row: ProductRow): ProductFacts {
 function availableOf(variant: Record<string, unknown> | undefined): boolean | null {
   const available = variant?.available;
   return typeof available === "boolean" ? available : null;
+}
+
+function idOf(variant: Record<string, unknown> | undefined): number | null {
+  const id = variant?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

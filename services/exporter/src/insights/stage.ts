@@ -1,11 +1,13 @@
 import { jobs } from "@shopsniffer/shared/db/schema";
-import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
+import { finishStep, type JobRow, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../config.ts";
 import { productChunks } from "../product-rows.ts";
 import { type CatalogInsights, InsightsBuilder } from "./catalog-insights.ts";
+import { ChangesBuilder } from "./catalog-changes.ts";
+import { findPreviousJob, PreviousCatalog } from "./previous-catalog.ts";
 import { productFacts } from "./product-facts.ts";
 
 /** The `insights` stage: computes `jobs.insights` from the job's stored products. */
@@ -18,8 +20,7 @@ async function runInsights(svc: ExporterService, run: StageRun) {
   await startStep(svc.db, jobId, "insights", run.attempt);
   await run.progress.status(jobId, "insights", 0);
 
-  const asOfMs = Date.parse(run.job.createdAt);
-  const insights = await computeInsights(svc, jobId, currencyOf(run.job.shopMeta), asOfMs);
+  const insights = await computeInsights(svc, run.job);
   await svc.db.write((db) =>
     db
       .update(jobs)
@@ -36,21 +37,33 @@ async function runInsights(svc: ExporterService, run: StageRun) {
   await run.progress.step(jobId, "insights", "completed");
 }
 
+/** The job fields insights are computed from. */
+export type InsightsJob = Pick<JobRow, "id" | "domain" | "createdAt" | "shopMeta">;
+
 /**
  * Reads every product of the job in chunks, in one pass, and returns its insights; only one
- * chunk of rows is in memory at a time. `asOfMs` ends the `published` windows (default now).
+ * chunk of rows is in memory at a time, plus a compact map of the previous job's catalog when
+ * there is one to compare with. The `published` windows end at the job's creation.
  */
 export async function computeInsights(
   svc: Pick<ExporterService, "db">,
-  jobId: string,
-  currency: string | null,
-  asOfMs = Date.now(),
+  job: InsightsJob,
 ): Promise<CatalogInsights> {
+  const asOfMs = Date.parse(job.createdAt);
   const builder = new InsightsBuilder(Number.isFinite(asOfMs) ? asOfMs : Date.now());
-  for await (const rows of productChunks(svc.db, jobId)) {
-    for (const row of rows) builder.add(productFacts(row));
+  const previous = await findPreviousJob(svc.db, job);
+  const changes = previous
+    ? new ChangesBuilder(await PreviousCatalog.load(svc.db, previous))
+    : null;
+
+  for await (const rows of productChunks(svc.db, job.id)) {
+    for (const row of rows) {
+      const facts = productFacts(row);
+      builder.add(facts);
+      changes?.add(facts);
+    }
   }
-  return builder.result(currency);
+  return builder.result(currencyOf(job.shopMeta), changes?.result() ?? null);
 }
 
 function currencyOf(shopMeta: Record<string, unknown> | null): string | null {

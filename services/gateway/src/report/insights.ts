@@ -1,3 +1,4 @@
+import type { Changes } from "./changes.ts";
 import { type Bar, barChart } from "./charts.ts";
 import { html, type Safe } from "./html.ts";
 
@@ -24,6 +25,7 @@ export interface Insights {
   variants?: { min_per_product: number; median_per_product: number; max_per_product: number };
   price_histogram?: Array<{ from: number; to: number; count: number }>;
   published?: { last_30_days: number; last_90_days: number };
+  changes?: Changes | null;
 }
 
 /** The insights section: price line, charts (vendors, types, prices, stock, discounts), tags. */

@@ -1,6 +1,7 @@
 import { isoNow } from "@shopsniffer/shared/time";
 import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
+import { changesSection } from "./changes.ts";
 import { html, Safe } from "./html.ts";
 import { type Insights, insightsSection } from "./insights.ts";
 import { liveProgressScript } from "./live.ts";
@@ -33,6 +34,7 @@ interface Meta {
 export function reportPage(data: ReportData): string {
   const { job } = data;
   const meta = (job.shopMeta ?? {}) as Meta;
+  const insights = (job.insights ?? {}) as Insights;
   const running = job.status === "pending" || job.status === "processing";
   const title = `${meta.shop_name ?? job.domain} — ShopSniffer report`;
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -46,7 +48,8 @@ ${running ? progress(job) : ""}
 ${job.status === "errored" ? failure(job) : ""}
 ${identity(job, meta)}
 ${counts(job)}
-${insightsSection((job.insights ?? {}) as Insights)}
+${insightsSection(insights)}
+${changesSection(insights.changes)}
 ${apps(meta)}
 ${stepsTable(data.steps)}
 ${downloads(job, data.files)}
