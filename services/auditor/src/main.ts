@@ -12,7 +12,7 @@ const fetchStore = createStoreFetcher({
   origins: config.STORE_ORIGINS,
   timeoutMs: config.STORE_FETCH_TIMEOUT_MS,
 });
-const provider = createPagespeedProvider(config.PAGESPEED_PROVIDER);
+const provider = createPagespeedProvider(config);
 
 const stop = await runStages(
   svc,

@@ -27,7 +27,7 @@ test("without a provider the step is skipped with its reason and no numbers", as
   expect(svc.config.PAGESPEED_PROVIDER).toBe("none");
   const job = await insertJob(svc, "shop.example.com");
   const watch = watchProgress(svc, job.id);
-  const provider = createPagespeedProvider(svc.config.PAGESPEED_PROVIDER);
+  const provider = createPagespeedProvider(svc.config);
   await pagespeedStage(svc, provider).handle(
     await stageRunFor(svc, job.id, "pagespeed", "pagespeed"),
   );

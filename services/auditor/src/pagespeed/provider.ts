@@ -1,18 +1,28 @@
 import { assertNever } from "@shopsniffer/shared/errors";
 import { nonePagespeedProvider } from "./none-provider.ts";
+import { createPsiProvider, type PsiSettings } from "./psi-provider.ts";
 
 /**
- * Names accepted by `PAGESPEED_PROVIDER`. Google PageSpeed Insights (`psi`) and a local
- * Lighthouse run (`lighthouse`) are planned; each adds its name here and a case below.
+ * Names accepted by `PAGESPEED_PROVIDER`: `none` (the step is skipped) and Google PageSpeed
+ * Insights (`psi`). A local Lighthouse run (`lighthouse`) is planned.
  */
-export const pagespeedProviderNames = ["none"] as const;
+export const pagespeedProviderNames = ["none", "psi"] as const;
 export type PagespeedProviderName = (typeof pagespeedProviderNames)[number];
 
-/** The page a provider measures. */
+/** The kinds of storefront page measured: at most one of each. */
+export type PageKind = "home" | "collection" | "product";
+
+/** One page to measure. */
+export interface PagespeedPage {
+  kind: PageKind;
+  /** Absolute URL on the store's domain. */
+  url: string;
+}
+
+/** What a provider measures for one job: the home page first, then a collection and a product. */
 export interface PagespeedTarget {
   jobId: string;
-  /** Absolute URL of the store's home page on its primary domain. */
-  url: string;
+  pages: PagespeedPage[];
 }
 
 /**
@@ -23,17 +33,25 @@ export type PagespeedOutcome =
   | { status: "skipped"; reason: string }
   | { status: "completed"; detail: Record<string, unknown> };
 
-/** Measures a store's home page. Throw a retryable AppError for transient failures. */
+/** Measures a store's pages. Throw a retryable AppError for transient failures. */
 export interface PagespeedProvider {
   readonly name: PagespeedProviderName;
   measure(target: PagespeedTarget): Promise<PagespeedOutcome>;
 }
 
+/** The settings that choose and configure a provider (see the auditor's config). */
+export interface PagespeedSettings extends PsiSettings {
+  PAGESPEED_PROVIDER: PagespeedProviderName;
+}
+
 /** The provider configured by `PAGESPEED_PROVIDER`. */
-export function createPagespeedProvider(name: PagespeedProviderName): PagespeedProvider {
+export function createPagespeedProvider(settings: PagespeedSettings): PagespeedProvider {
+  const name = settings.PAGESPEED_PROVIDER;
   switch (name) {
     case "none":
       return nonePagespeedProvider;
+    case "psi":
+      return createPsiProvider(settings);
     default:
       return assertNever(name);
   }

@@ -1,9 +1,14 @@
+import { AppError } from "@shopsniffer/shared/errors";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { AuditorService } from "../config.ts";
 import type { PagespeedProvider } from "./provider.ts";
+import { pagespeedPages } from "./targets.ts";
 
-/** The `pagespeed` stage: asks the configured provider to measure the store's home page. */
+/**
+ * The `pagespeed` stage: asks the configured provider to measure the store's home page and,
+ * when the store has them, one collection and one product page.
+ */
 export function pagespeedStage(svc: AuditorService, provider: PagespeedProvider): StageSpec {
   return {
     stage: "pagespeed",
@@ -15,7 +20,12 @@ export function pagespeedStage(svc: AuditorService, provider: PagespeedProvider)
 async function runPagespeed(svc: AuditorService, provider: PagespeedProvider, run: StageRun) {
   const jobId = run.job.id;
   await startStep(svc.db, jobId, "pagespeed", run.attempt);
-  const outcome = await provider.measure({ jobId, url: homeUrl(run) });
+  const pages = await pagespeedPages(svc, jobId, homeOrigin(run));
+  const outcome = await measureOrGiveUp(svc, provider, run, pages);
+  run.log.info(
+    { provider: provider.name, pages: pages.map((p) => p.kind), outcome: outcome.status },
+    "pagespeed measured",
+  );
   if (outcome.status === "skipped") {
     await finishStep(svc.db, jobId, "pagespeed", "skipped", {
       provider: provider.name,
@@ -33,9 +43,29 @@ async function runPagespeed(svc: AuditorService, provider: PagespeedProvider, ru
   await run.progress.step(jobId, "pagespeed", "completed");
 }
 
-/** The home page on the primary domain the audit found, else on the job's domain. */
-function homeUrl(run: StageRun): string {
+/**
+ * Measures; a retryable failure (quota exhausted, service busy) is retried by the stage
+ * runner, but on the stage's last attempt the step is skipped with the reason instead, so a
+ * PageSpeed outage never fails the whole job.
+ */
+async function measureOrGiveUp(
+  svc: AuditorService,
+  provider: PagespeedProvider,
+  run: StageRun,
+  pages: Awaited<ReturnType<typeof pagespeedPages>>,
+): ReturnType<PagespeedProvider["measure"]> {
+  try {
+    return await provider.measure({ jobId: run.job.id, pages });
+  } catch (error) {
+    const lastAttempt = run.attempt >= svc.config.STAGE_MAX_DELIVER;
+    if (!(error instanceof AppError) || !error.retryable || !lastAttempt) throw error;
+    return { status: "skipped", reason: `PageSpeed unavailable: ${error.message}` };
+  }
+}
+
+/** The primary domain the audit found, else the job's domain, as an https origin. */
+function homeOrigin(run: StageRun): string {
   const primary = run.job.shopMeta?.primary_domain;
   const host = typeof primary === "string" && primary ? primary : run.job.domain;
-  return `https://${host}/`;
+  return `https://${host}`;
 }
