@@ -119,6 +119,31 @@ async function insertJob(status: "completed" | "processing") {
       attempts: 1,
       durationMs: 12,
     });
+    await db.insert(jobSteps).values({
+      jobId: id,
+      step: "pagespeed",
+      status: "completed",
+      startedAt: now,
+      attempts: 1,
+      detail: {
+        provider: "psi",
+        pages: [
+          {
+            kind: "home",
+            url: "https://maison.example/",
+            strategy: "mobile",
+            scores: { performance: 87, accessibility: 100, best_practices: 96, seo: null },
+            metrics: { lcp_ms: 2400.4, cls: 0.0123, tbt_ms: 150 },
+          },
+          {
+            kind: "product",
+            url: "https://maison.example/products/x",
+            strategy: "mobile",
+            error: "Lighthouse could not load the page",
+          },
+        ],
+      },
+    });
     await db.insert(jobFiles).values({
       jobId: id,
       key: "products.csv",
@@ -143,6 +168,11 @@ test.skipIf(!hasChromium)(
     expect(response?.status()).toBe(200);
     expect(await page.textContent("h1")).toBe("Maison <Démo>");
     expect(await page.locator("#chart-vendors g.bar").count()).toBe(3);
+    const speed = await page.locator("#pagespeed-h + table tbody").innerText();
+    expect(speed).toContain("87");
+    expect(speed).toContain("2,400 ms");
+    expect(speed).toContain("0.012");
+    expect(speed).toContain("Lighthouse could not load the page");
     expect(await page.locator("#chart-types g.bar").count()).toBe(1);
     expect(await page.locator("#chart-prices g.bar").count()).toBe(HISTOGRAM.length);
     expect(await page.locator("#chart-prices title").first().textContent()).toContain("EUR");

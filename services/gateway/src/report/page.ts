@@ -2,6 +2,7 @@ import { isoNow } from "@shopsniffer/shared/time";
 import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import { changesSection } from "./changes.ts";
+import { pagespeedSection } from "./pagespeed.ts";
 import { html, Safe } from "./html.ts";
 import { type Insights, insightsSection } from "./insights.ts";
 import { liveProgressScript } from "./live.ts";
@@ -51,6 +52,7 @@ ${counts(job)}
 ${insightsSection(insights)}
 ${changesSection(insights.changes)}
 ${apps(meta)}
+${pagespeedSection(data.steps)}
 ${stepsTable(data.steps)}
 ${downloads(job, data.files)}
 ${notifications(data.callbacks)}
