@@ -87,10 +87,15 @@ function stepsView(rows: StepRow[]) {
       step: r.step,
       status: r.status,
       attempts: r.attempts,
-      started_at: r.startedAt,
-      finished_at: r.finishedAt,
+      started_at: withoutMs(r.startedAt),
+      finished_at: r.finishedAt && withoutMs(r.finishedAt),
       duration_ms: r.durationMs,
       detail: r.detail ?? null,
       error: r.error,
     }));
+}
+
+/** The API's timestamp form: step times are stored with milliseconds, shown without. */
+function withoutMs(iso: string): string {
+  return iso.replace(/\.\d+Z$/, "Z");
 }

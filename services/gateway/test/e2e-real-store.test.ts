@@ -82,6 +82,11 @@ test.skipIf(!hasRealFixtures)("a job on real store data completes with the data'
   expect(vendorTotal).toBeLessThanOrEqual(realProducts.length);
   const steps = job.steps as Array<Record<string, any>>;
   expect(steps.map((s) => s.step)).toEqual(STEPS);
+  for (const step of steps) {
+    expect(step.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(step.duration_ms).toBeGreaterThanOrEqual(0);
+  }
+  expect(steps.reduce((sum, s) => sum + s.duration_ms, 0)).toBeGreaterThan(0);
   const products = steps.find((s) => s.step === "indexing-products");
   expect(products?.detail.coverage).toMatchObject({ from_lists: realProducts.length });
   expect(steps.find((s) => s.step === "pagespeed")).toMatchObject({ status: "skipped" });

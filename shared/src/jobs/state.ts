@@ -15,14 +15,16 @@ export async function getJob(handle: Db, jobId: string): Promise<JobRow | undefi
 
 /** Marks `step` running for attempt `attempt` and moves the job to `processing`. */
 export async function startStep(handle: Db, jobId: string, step: Step, attempt: number) {
+  // Step times keep milliseconds (most steps take less than a second); the API trims them.
+  const started = new Date().toISOString();
   const now = isoNow();
   await handle.write(async (db) => {
     await db
       .insert(jobSteps)
-      .values({ jobId, step, status: "running", attempts: attempt, startedAt: now })
+      .values({ jobId, step, status: "running", attempts: attempt, startedAt: started })
       .onConflictDoUpdate({
         target: [jobSteps.jobId, jobSteps.step],
-        set: { status: "running", attempts: attempt, startedAt: now, finishedAt: null },
+        set: { status: "running", attempts: attempt, startedAt: started, finishedAt: null },
       });
     await db
       .update(jobs)
@@ -39,7 +41,7 @@ export async function finishStep(
   status: Exclude<StepStatus, "running" | "errored">,
   detail: Record<string, unknown> = {},
 ) {
-  const now = isoNow();
+  const now = new Date().toISOString();
   await handle.write((db) =>
     db
       .update(jobSteps)
