@@ -31,3 +31,13 @@ describe("Retry-After", () => {
     expect(retryDelayMs(null, 10, 1_234)).toBe(1_234);
   });
 });
+
+test("only the three HTTP date forms count, read as GMT; words are not a date", () => {
+  const now = Date.UTC(2026, 11, 3, 18, 0, 0);
+  expect(parseRetryAfterMs("Thu, 03 Dec 2026 18:01:00 GMT", now)).toBe(60_000);
+  expect(parseRetryAfterMs("Thursday, 03-Dec-26 18:01:00 GMT", now)).toBe(60_000);
+  expect(parseRetryAfterMs("Thu Dec  3 18:01:00 2026", now)).toBe(60_000);
+  for (const junk of ["soon 5", "Mon 1", "a 1", "Dec 3"]) {
+    expect(parseRetryAfterMs(junk, now)).toBeNull();
+  }
+});

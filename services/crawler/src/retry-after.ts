@@ -11,9 +11,39 @@ export function parseRetryAfterMs(header: string | null, nowMs = Date.now()): nu
   const value = header?.trim() ?? "";
   if (value === "") return null;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  if (!/[a-z]/i.test(value)) return null;
-  const dateMs = Date.parse(value);
-  return Number.isFinite(dateMs) ? Math.max(0, dateMs - nowMs) : null;
+  const dateMs = parseHttpDate(value);
+  return dateMs === null ? null : Math.max(0, dateMs - nowMs);
+}
+
+const MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*";
+/** The three HTTP date forms of RFC 9110 §5.6.7; all of them are GMT. */
+const HTTP_DATES = [
+  new RegExp(`^${DAY}, (\\d{2}) (${MONTHS}) (\\d{4}) (\\d{2}):(\\d{2}):(\\d{2}) GMT$`),
+  new RegExp(`^${DAY}, (\\d{2})-(${MONTHS})-(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2}) GMT$`),
+  new RegExp(`^${DAY} (${MONTHS}) ( ?\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2}) (\\d{4})$`),
+];
+
+/** Milliseconds since the epoch of an HTTP date, read as UTC; null for anything else. */
+function parseHttpDate(value: string): number | null {
+  const [imf, rfc850, asctime] = HTTP_DATES.map((re) => value.match(re));
+  const month = (name: string) => MONTHS.split("|").indexOf(name);
+  const utc = (y: number, mo: string, d: string, h: string, mi: string, s: string) =>
+    Date.UTC(y, month(mo), Number(d), Number(h), Number(mi), Number(s));
+  if (imf) {
+    const [, d = "", mo = "", y = "", h = "", mi = "", s = ""] = imf;
+    return utc(Number(y), mo, d, h, mi, s);
+  }
+  if (rfc850) {
+    const [, d = "", mo = "", yy = "", h = "", mi = "", s = ""] = rfc850;
+    const year = Number(yy) + (Number(yy) < 70 ? 2000 : 1900);
+    return utc(year, mo, d, h, mi, s);
+  }
+  if (asctime) {
+    const [, mo = "", d = "", h = "", mi = "", s = "", y = ""] = asctime;
+    return utc(Number(y), mo, d.trim(), h, mi, s);
+  }
+  return null;
 }
 
 /**

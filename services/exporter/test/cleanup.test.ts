@@ -34,7 +34,9 @@ const fileRows = (jobId: string) =>
 describe("expired file cleanup", () => {
   test("files expire after EXPORT_RETENTION_DAYS", async () => {
     const jobId = await exportedJob();
-    for (const row of await fileRows(jobId)) {
+    const rows = await fileRows(jobId);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
       const days = (Date.parse(row.expiresAt ?? "") - Date.parse(row.createdAt)) / 86_400_000;
       expect(days).toBe(30);
     }

@@ -101,6 +101,7 @@ describe("richer insights on a hand-made catalog", () => {
     expect(insights.availability).toEqual({
       variants_available: 3,
       variants_total: 6,
+      variants_unknown: 0,
       share: 0.5,
       products_available: 2,
     });
@@ -209,6 +210,7 @@ describe("richer insights on the real mylubie catalog", () => {
     expect(insights.availability).toEqual({
       variants_available: available,
       variants_total: variants.length,
+      variants_unknown: 0,
       share: Math.round((available / variants.length) * 10_000) / 10_000,
       products_available: list.filter((p) => p.variants.some((v) => v.available)).length,
     });

@@ -54,6 +54,18 @@ describe("S3 storage", () => {
     expect(await new Response(file?.body).text()).toBe(parts.join(""));
   });
 
+  test("a source that fails midway leaves no truncated object to serve", async () => {
+    let sent = 0;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 3) controller.enqueue(new TextEncoder().encode("x".repeat(1_000)));
+        else controller.error(new Error("source broke"));
+      },
+    });
+    await expect(storage.put("job-3", "products.csv", failing, "text/csv")).rejects.toThrow();
+    expect(await storage.get("job-3", "products.csv")).toBeNull();
+  });
+
   test("lists files older than a date, deletes a job's files, and misses cleanly", async () => {
     await storage.put("job-2", "pages.json", new TextEncoder().encode("[]"), "application/json");
     const listed = await storage.list(new Date(Date.now() + 60_000));

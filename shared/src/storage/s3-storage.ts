@@ -41,8 +41,12 @@ export function s3Storage(settings: S3Settings): FileStorage {
           size += chunk.byteLength;
         }
       } catch (error) {
-        // Ending with an error aborts the multipart upload: no partial object appears.
         await writer.end(error instanceof Error ? error : new Error(String(error)));
+        // Ending with an error does not reliably abort the upload, and a truncated object must
+        // never be served as the file: remove whatever was written. The earlier version is
+        // lost too; the exporter's retry writes the file again.
+        // FIXME: write to a temporary key and copy it over on success to keep the old file.
+        await client.delete(pathOf(jobId, key)).catch(() => undefined);
         throw error;
       }
       await writer.end();
@@ -50,7 +54,10 @@ export function s3Storage(settings: S3Settings): FileStorage {
     },
     async get(jobId, key) {
       const file = client.file(pathOf(jobId, key));
-      const stats = await file.stat().catch(() => null);
+      const stats = await file.stat().catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      });
       if (!stats) return null;
       const { size, type, lastModified } = stats;
       const contentType = type || "application/octet-stream";
@@ -89,4 +96,16 @@ async function* listAll(client: S3Client, prefix: string): AsyncGenerator<Listed
     yield* page.contents ?? [];
     continuationToken = page.isTruncated ? page.nextContinuationToken : undefined;
   } while (continuationToken);
+}
+
+/** True for S3's "no such object" answers; any other failure is a real error. */
+function isNotFound(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; status?: number; message?: string };
+  return (
+    e?.code === "NoSuchKey" ||
+    e?.code === "NotFound" ||
+    e?.name === "NoSuchKey" ||
+    e?.status === 404 ||
+    /not ?found|NoSuchKey|404/i.test(String(e?.message ?? ""))
+  );
 }

@@ -83,3 +83,8 @@ describe.skipIf(!hasRealFixtures)("real .js products (fixtures)", () => {
     }
   });
 });
+
+test("an integer amount sent as a string is still minor units", () => {
+  expect(minorToDecimal("1999")).toBe("19.99");
+  expect(minorToDecimal("19.99")).toBe("19.99");
+});

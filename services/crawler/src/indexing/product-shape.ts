@@ -32,11 +32,14 @@ export function tagList(tags: unknown): string[] {
 }
 
 /**
- * An integer amount in minor units as an exact decimal string (1999, 2 → "19.99"); a value
- * that is already a decimal string is kept; anything else is null.
+ * An integer amount in minor units as an exact decimal string (1999 or "1999", 2 → "19.99");
+ * a value that is already a decimal string ("19.99") is kept; anything else is null.
  */
 export function minorToDecimal(amount: unknown, digits = JS_PRICE_DIGITS): string | null {
-  if (typeof amount === "string" && /^-?\d+(\.\d+)?$/.test(amount)) return amount;
+  if (typeof amount === "string" && /^-?\d+\.\d+$/.test(amount)) return amount;
+  if (typeof amount === "string" && /^-?\d+$/.test(amount)) {
+    return minorToDecimal(Number(amount), digits);
+  }
   if (typeof amount !== "number" || !Number.isSafeInteger(amount)) return null;
   const sign = amount < 0 ? "-" : "";
   const text = String(Math.abs(amount)).padStart(digits + 1, "0");

@@ -1,4 +1,5 @@
 import { AppError } from "@shopsniffer/shared/errors";
+import { isBlockedError } from "../store-session.ts";
 import { fetchJsonObject, forEachJsonPage, pagedUrl } from "../json-pages.ts";
 import { asCount } from "../json-values.ts";
 import { countSitemapUrls } from "../sitemap/url-writer.ts";
@@ -133,14 +134,15 @@ async function readProductsJson(ctx: IndexingContext, catalog: Catalog) {
 
 /**
  * `published_products_count` of `/meta.json`, or null when the store does not say; it only
- * feeds progress and coverage, so any failure just gives null.
+ * feeds progress and coverage, so a failure gives null, except a block, which goes up.
  */
 async function publishedProductsCount(ctx: IndexingContext): Promise<number | null> {
   try {
     const meta = await fetchJsonObject(ctx.session, `${ctx.base}/meta.json`);
     return asCount(meta.body?.published_products_count);
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
+    // A block is news for the whole job, not a missing count.
+    if (!(error instanceof AppError) || isBlockedError(error)) throw error;
     return null;
   }
 }

@@ -5,8 +5,13 @@ import type { VariantFacts } from "./product-facts.ts";
 export interface AvailabilityInsights {
   /** Variants whose `available` is true. */
   variants_available: number;
-  /** Every variant, as `variant_count`; a variant without the flag counts as not available. */
+  /**
+   * Variants whose availability is known (`available` true or false). A product fetched
+   * through `/products/<handle>.json` carries no flag; its variants are counted apart.
+   */
   variants_total: number;
+  /** Variants without an `available` flag, left out of `share`. */
+  variants_unknown: number;
   /** `variants_available / variants_total`, 0 to 1, rounded half up to 4 decimals. */
   share: number;
   /** Products with at least one available variant. */
@@ -17,12 +22,15 @@ export interface AvailabilityInsights {
 export class AvailabilityStats {
   private available = 0;
   private total = 0;
+  private unknown = 0;
   private products = 0;
 
   add(variants: VariantFacts[]): void {
     const available = variants.filter((v) => v.available === true).length;
+    const known = variants.filter((v) => typeof v.available === "boolean").length;
     this.available += available;
-    this.total += variants.length;
+    this.total += known;
+    this.unknown += variants.length - known;
     if (available > 0) this.products += 1;
   }
 
@@ -30,6 +38,7 @@ export class AvailabilityStats {
     return {
       variants_available: this.available,
       variants_total: this.total,
+      variants_unknown: this.unknown,
       share: share(this.available, this.total),
       products_available: this.products,
     };
