@@ -26,3 +26,8 @@ function render(value: unknown): string {
   if (value === null || value === undefined || value === false) return "";
   return escapeHtml(String(value));
 }
+
+/** A table head with one `scope="col"` header per column name. */
+export function headRow(columns: string[]): Safe {
+  return html`<thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>`;
+}

@@ -3,7 +3,7 @@ import type { jobFiles, jobSteps, webhookCallbacks } from "@shopsniffer/shared/d
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import { changesSection } from "./changes.ts";
 import { pagespeedSection } from "./pagespeed.ts";
-import { html, Safe } from "./html.ts";
+import { headRow, html, Safe } from "./html.ts";
 import { type Insights, insightsSection } from "./insights.ts";
 import { liveProgressScript } from "./live.ts";
 import { REPORT_STYLE } from "./style.ts";
@@ -114,10 +114,11 @@ function apps(meta: Meta): Safe {
   const list = meta.apps ?? [];
   if (list.length === 0) return html``;
   return html`<section aria-labelledby="apps-h"><h2 id="apps-h">Apps</h2><table>
-<thead><tr><th scope="col">App</th><th scope="col">Category</th><th scope="col">Evidence</th></tr></thead>
+${headRow(["App", "Category", "Evidence"])}
 <tbody>${list.map(
     (a) =>
-      html`<tr><td>${a.name}</td><td>${a.category ?? ""}</td><td><code>${evidence(a.evidence)}</code></td></tr>`,
+      html`<tr><td>${a.name}</td><td>${a.category ?? ""}</td>
+<td><code>${evidence(a.evidence)}</code></td></tr>`,
   )}</tbody></table></section>`;
 }
 
@@ -129,7 +130,7 @@ function evidence(value: unknown): string {
 function stepsTable(steps: ReportData["steps"]): Safe {
   if (steps.length === 0) return html``;
   return html`<section aria-labelledby="steps-h"><h2 id="steps-h">Steps</h2><table>
-<thead><tr><th scope="col">Step</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Time</th><th scope="col">Note</th></tr></thead>
+${headRow(["Step", "Status", "Attempts", "Time", "Note"])}
 <tbody>${steps.map(
     (s) => html`<tr><td>${s.step}</td><td>${s.status}</td><td>${s.attempts}</td>
 <td>${s.durationMs == null ? "" : `${s.durationMs} ms`}</td><td>${note(s)}</td></tr>`,
@@ -150,7 +151,8 @@ function downloads(job: JobRow, files: ReportData["files"]): Safe {
   const item = (f: ReportData["files"][number]) =>
     expired(f)
       ? html`<li>${f.key} <span class="muted">expired</span></li>`
-      : html`<li><a href="${link(f.key)}" download>${f.key}</a> <span class="muted">${f.sizeBytes.toLocaleString("en")} bytes</span></li>`;
+      : html`<li><a href="${link(f.key)}" download>${f.key}</a>
+<span class="muted">${f.sizeBytes.toLocaleString("en")} bytes</span></li>`;
   return html`<section aria-labelledby="downloads-h"><h2 id="downloads-h">Downloads</h2>
 <ul>${files.map(item)}</ul></section>`;
 }
@@ -159,6 +161,8 @@ function notifications(callbacks: ReportData["callbacks"]): Safe {
   if (callbacks.length === 0) return html``;
   return html`<section aria-labelledby="notify-h"><h2 id="notify-h">Notifications</h2><ul>${callbacks.map(
     (c) =>
-      html`<li>${c.kind}: ${c.status} after ${c.attempts} attempt(s)${c.lastError ? html` — ${c.lastError}` : ""}</li>`,
+      html`<li>${c.kind}: ${c.status} after ${c.attempts} attempt(s)${
+        c.lastError ? html` — ${c.lastError}` : ""
+      }</li>`,
   )}</ul></section>`;
 }
