@@ -1,12 +1,8 @@
 import type { ProgressEvent } from "../contracts/messages.ts";
 import { type Step, stepSchema } from "../contracts/stages.ts";
 import { isoNow } from "../time.ts";
+import { jobLinks } from "./links.ts";
 import type { JobRow } from "./state.ts";
-
-/** The human report page of a job: the `report_url` of `complete` events and webhooks. */
-export function reportUrl(publicUrl: string, jobId: string): string {
-  return `${publicUrl}/report/${jobId}`;
-}
 
 /**
  * The `complete` or `error` event a finished job ended with, rebuilt from its stored row, for
@@ -18,7 +14,7 @@ export function finalEvent(job: JobRow, publicUrl: string): ProgressEvent | null
     return {
       type: "complete",
       job_id: job.id,
-      report_url: reportUrl(publicUrl, job.id),
+      report_url: jobLinks(publicUrl, job.id).report_url,
       at: job.completedAt ?? isoNow(),
     };
   }

@@ -1,6 +1,6 @@
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import { escapeMarkup } from "@shopsniffer/shared/storefront/text";
-import { jobLinks } from "../notify/links.ts";
+import { jobLinks } from "@shopsniffer/shared/jobs/links";
 import { jobError } from "./payload.ts";
 import type { DeliveryEvent } from "./records.ts";
 

@@ -1,5 +1,5 @@
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
-import { type JobLinks, jobLinks } from "../notify/links.ts";
+import { type JobLinks, jobLinks } from "@shopsniffer/shared/jobs/links";
 import type { DeliveryEvent } from "./records.ts";
 
 /** The reference's `job.completed` webhook body, field for field. */

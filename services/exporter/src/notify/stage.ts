@@ -5,7 +5,7 @@ import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
 import type { ExporterService } from "../config.ts";
 import { queueNotifications } from "../delivery/queue.ts";
-import { jobLinks } from "./links.ts";
+import { jobLinks } from "@shopsniffer/shared/jobs/links";
 
 /**
  * The `notify` stage (step `notify-callbacks`): queues the job's `job.completed` webhook and
