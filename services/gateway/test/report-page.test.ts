@@ -149,7 +149,6 @@ async function insertJob(status: "completed" | "processing") {
       key: "products.csv",
       contentType: "text/csv",
       sizeBytes: 3,
-      body: Buffer.from("a,b"),
       createdAt: now,
     });
   });

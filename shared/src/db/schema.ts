@@ -1,4 +1,4 @@
-import { blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One store analysis run. Timestamps are ISO 8601 UTC without milliseconds. */
 export const jobs = sqliteTable(
@@ -121,8 +121,6 @@ export const jobFiles = sqliteTable(
     key: text("key").notNull(),
     contentType: text("content_type").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
-    /** Unused since files moved to storage; kept nullable because SQLite cannot drop it cheaply. */
-    body: blob("body", { mode: "buffer" }),
     createdAt: text("created_at").notNull(),
     /** After this instant the file answers 410 and the cleanup removes its bytes; null: never. */
     expiresAt: text("expires_at"),
