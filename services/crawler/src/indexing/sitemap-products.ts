@@ -24,8 +24,8 @@ export interface SitemapFetches {
 
 /**
  * Fetches, with at most the store's adaptive concurrency in flight (see AdaptiveLimiter),
- * every product of the sitemap whose handle the catalog does not have yet: `/products/<h>.json`, and `/products/<h>.js` when that
- * answers 404, HTML or no product. A 429 or 5xx throws a retryable error (see fetchJsonObject).
+ * every product of the sitemap whose handle the catalog does not have yet:
+ * `/products/<h>.json`, and `/products/<h>.js` when that answers 404, HTML or no product. A 429 or 5xx throws a retryable error (see fetchJsonObject).
  */
 export async function fetchSitemapProducts(
   ctx: IndexingContext,
