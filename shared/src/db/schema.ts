@@ -161,3 +161,30 @@ export const webhookCallbacks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.jobId, t.kind] })],
 );
+
+/**
+ * x402 payments, one row per EIP-3009 authorization. The primary key is the on-chain
+ * replay key `(payer, nonce)`, both lower-case: inserting it is the atomic claim that keeps a
+ * replayed `X-PAYMENT` from ever creating a second job.
+ */
+export const payments = sqliteTable(
+  "payments",
+  {
+    payer: text("payer").notNull(),
+    nonce: text("nonce").notNull(),
+    status: text("status", {
+      enum: ["claimed", "verified", "settling", "settled", "failed", "unknown"],
+    }).notNull(),
+    network: text("network").notNull(),
+    /** Atomic units of the asset, as a decimal string. */
+    amount: text("amount").notNull(),
+    jobId: text("job_id"),
+    transaction: text("transaction"),
+    errorReason: text("error_reason"),
+    /** The decoded payment payload, kept so an unknown settlement can be reconciled. */
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.payer, t.nonce] }), index("payments_status").on(t.status)],
+);
