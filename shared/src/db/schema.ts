@@ -188,3 +188,19 @@ export const payments = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.payer, t.nonce] }), index("payments_status").on(t.status)],
 );
+
+/**
+ * Fixed-window request counters shared by every gateway replica, one row per bucket (such as
+ * `jobs:key:<id>`). The window start is epoch milliseconds; old rows are pruned.
+ */
+export const rateLimitCounters = sqliteTable(
+  "rate_limit_counters",
+  {
+    bucket: text("bucket").primaryKey(),
+    windowStart: integer("window_start").notNull(),
+    hits: integer("hits").notNull(),
+  },
+  (t) => [index("rate_limit_counters_window").on(t.windowStart)],
+);
+
+export * from "./auth-schema.ts";
