@@ -49,6 +49,16 @@ export const baseConfigSchema = z.object({
   EVENTS_MAX_AGE_DAYS: z.coerce.number().int().positive().default(30),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Port of the operations listener (/healthz, /readyz, /metrics); unset turns it off, 0
+   * picks a free port. Every service honours it; give each process its own port.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HEALTH_HOST: z.string().default("0.0.0.0"),
+  /** When set, metrics need `Authorization: Bearer <token>` (gateway and health listener). */
+  METRICS_TOKEN: z.string().optional(),
+  /** Copies of each JetStream stream; 3 on a three-node NATS cluster, 1 on a single server. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema> & {

@@ -4,6 +4,7 @@ import { type BaseConfig, baseConfigSchema, loadConfig } from "./config.ts";
 import { type NatsNames, natsNames } from "./contracts/subjects.ts";
 import { type Db, migrateDb, openDb } from "./db/client.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { initMetrics } from "./metrics.ts";
 import { ensureStreams } from "./nats/streams.ts";
 
 /** Everything a service process owns: its settings, logger, database and NATS handles. */
@@ -30,6 +31,7 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
 ): Promise<ServiceContext<z.infer<S> & BaseConfig>> {
   const config = loadConfig(schema, env);
   const log = createLogger(name, config.LOG_LEVEL);
+  initMetrics(name);
   const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateDb(db);
   const nc = await connect({
@@ -39,7 +41,7 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
   });
   const jsm = await nc.jetstreamManager();
   const names = natsNames(config.NATS_PREFIX);
-  await ensureStreams(jsm, names, config.EVENTS_MAX_AGE_DAYS);
+  await ensureStreams(jsm, names, config.EVENTS_MAX_AGE_DAYS, config.NATS_STREAM_REPLICAS);
   log.info(
     { nats: redactUrl(config.NATS_URL), database: redactUrl(config.DATABASE_URL) },
     "service ready",

@@ -1,3 +1,4 @@
+import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
@@ -17,8 +18,10 @@ const stop = await runStages(
   [sitemapStage(deps), indexingStage(deps)],
   runnerOptions(svc.config, svc.config.CRAWLER_JOB_CONCURRENCY),
 );
+const health = startHealthServer(svc);
 
 onShutdown(async () => {
   await stop();
+  await health?.stop();
   await svc.close();
 });

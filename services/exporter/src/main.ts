@@ -1,3 +1,4 @@
+import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { exporterConfigSchema } from "./config.ts";
@@ -18,8 +19,9 @@ const stopStages = await runStages(
 const stopDelivery = await startDeliveryWorker(svc);
 const stopCleanup = startFileCleanup(svc);
 svc.log.info({ publicUrl: config.PUBLIC_URL }, "exporter started");
+const health = startHealthServer(svc);
 
 onShutdown(async () => {
-  await Promise.all([stopStages(), stopDelivery(), stopCleanup()]);
+  await Promise.all([stopStages(), stopDelivery(), stopCleanup(), health?.stop()]);
   await svc.close();
 });

@@ -1,10 +1,16 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { AppError, httpStatus } from "@shopsniffer/shared/errors";
+import { authRoutes } from "./auth/better-auth.ts";
+import { clientAddressPlugin } from "./auth/client-address.ts";
+import { StatusError } from "./auth/status-error.ts";
+import { corsPlugin } from "./cors.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { requestLog } from "./request-log.ts";
+import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { downloadRoutes } from "./routes/downloads.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { opsRoutes } from "./routes/ops.ts";
 import { progressSocketRoutes } from "./routes/progress-socket.ts";
 import { reportPageRoutes } from "./routes/report-page.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -28,42 +34,43 @@ export function createApp(deps: GatewayDeps) {
         },
       }),
     )
-    .get("/health", ({ set }) => health(deps, set), {
-      detail: { summary: "Readiness: 503 while NATS is unreachable", tags: ["Meta"] },
-    })
+    .use(opsRoutes(deps))
     .use(jobRoutes(deps))
+    .use(apiKeyRoutes(deps))
     .use(downloadRoutes(deps))
     .use(reportRoutes(deps))
     .use(progressSocketRoutes(deps));
   // normalize: false turns unknown body fields into a 400 instead of dropping them silently.
   return new Elysia({ normalize: false })
     .use(requestLog(deps.svc.log))
+    .use(clientAddressPlugin(deps.svc.config))
+    .use(corsPlugin(deps.svc.config))
     .error({ AppError })
     .onError(({ code, error, set, request }) => {
-      const { status, body } = errorResponse(code, error);
+      const { status, body, headers } = errorResponse(code, error);
       if (status >= 500) deps.svc.log.error({ err: error, url: request.url }, "request failed");
       set.status = status;
+      if (headers) Object.assign(set.headers, headers);
       return body;
     })
+    .use(authRoutes(deps.svc))
     .use(api)
     .use(reportPageRoutes(deps));
 }
 
-/** 200 when a NATS round trip succeeds within a second, else 503. */
-async function health(deps: GatewayDeps, set: { status?: number | string }) {
-  const { nc } = deps.svc;
-  const timeout = Bun.sleep(1_000).then(() => null);
-  const rttMs = nc.isClosed() ? null : await Promise.race([nc.rtt().catch(() => null), timeout]);
-  if (rttMs === null) set.status = 503;
-  return { ok: rttMs !== null, nats: rttMs === null ? "unreachable" : "connected" };
-}
-
-type ErrorReply = { status: number; body: { error: string; code: string } };
+type ErrorReply = {
+  status: number;
+  body: Record<string, unknown> & { error: string };
+  headers?: Record<string, string>;
+};
 
 function errorResponse(code: string | number, error: unknown): ErrorReply {
   // Elysia wraps what a parse hook throws (our body reader's 413 and 400s) in a ParseError.
   const cause = code === "PARSE" ? (error as Error).cause : undefined;
-  if (cause instanceof AppError) return errorResponse("AppError", cause);
+  if (cause instanceof AppError || cause instanceof StatusError) return errorResponse("", cause);
+  if (error instanceof StatusError) {
+    return { status: error.status, body: error.body, headers: error.headers };
+  }
   if (error instanceof AppError) {
     return { status: httpStatus(error.code), body: { error: error.message, code: error.code } };
   }

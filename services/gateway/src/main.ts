@@ -1,3 +1,4 @@
+import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { createApp } from "./app.ts";
@@ -17,9 +18,11 @@ const app = createApp({ svc, fetchStore, checkStore }).listen({
   port: svc.config.PORT,
 });
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
+const health = startHealthServer(svc);
 
 onShutdown(async () => {
   // Closes open progress sockets too; clients reconnect to another replica or after restart.
   await app.stop(true);
+  await health?.stop();
   await svc.close();
 });

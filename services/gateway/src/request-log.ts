@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { Logger } from "@shopsniffer/shared/log";
+import { observeHttpRequest } from "@shopsniffer/shared/metrics";
 
 /**
  * One summary line per request (method, path, status, duration) with a request id, which is
@@ -16,14 +17,17 @@ export function requestLog(log: Logger) {
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
       const start = started.get(request);
       const path = new URL(request.url).pathname;
-      if (path === "/api/health") return;
+      const durationMs = start ? performance.now() - start.at : 0;
+      const status = typeof set.status === "number" ? set.status : 200;
+      observeHttpRequest(request.method, status, durationMs);
+      if (path === "/api/health" || path === "/api/metrics") return;
       log.info(
         {
           requestId: start?.id,
           method: request.method,
           path,
           status: set.status ?? 200,
-          durationMs: start ? Math.round(performance.now() - start.at) : undefined,
+          durationMs: start ? Math.round(durationMs) : undefined,
         },
         "request",
       );

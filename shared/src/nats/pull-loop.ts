@@ -91,12 +91,23 @@ async function withHeartbeat(lease: Lease, everyMs: number, run: () => Promise<v
 
 /** Last line of defence: a bookkeeping error must not take the service down. */
 function handlerCrashed(log: Logger, lease: Lease, error: unknown) {
-  log.error({ subject: lease.msg.subject, seq: lease.msg.seq, err: error }, "message not handled");
+  const { subject, seq } = lease.msg;
+  log.error({ jobId: jobIdOf(lease.msg), subject, seq, err: error }, "message not handled");
   if (lease.handedBack) return;
   try {
     lease.msg.nak(5_000);
   } catch {
     // The connection is gone; the message comes back after its ack wait.
+  }
+}
+
+/** The `jobId` a pipeline or delivery message names, for log lines outside its handler. */
+function jobIdOf(msg: JsMsg): string | undefined {
+  try {
+    const jobId = (msg.json() as { jobId?: unknown }).jobId;
+    return typeof jobId === "string" ? jobId : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,6 +11,7 @@ import { finalEvent } from "../jobs/final-event.ts";
 import { ProgressReporter } from "../jobs/progress.ts";
 import { failJob, getJob, type JobRow } from "../jobs/state.ts";
 import type { Logger } from "../log.ts";
+import { countJobErrored, countStageRetry, observeStage, trackQueue } from "../metrics.ts";
 import type { ServiceContext } from "../service.ts";
 import { type Lease, pullLoop } from "./pull-loop.ts";
 import { isoNow } from "../time.ts";
@@ -105,6 +106,7 @@ async function ensureConsumer(svc: ServiceContext, stage: Stage, options: Runner
   await svc.jsm.consumers.add(svc.names.pipelineStream, config).catch(async () => {
     await svc.jsm.consumers.update(svc.names.pipelineStream, durable, config);
   });
+  trackQueue(svc.jsm, svc.names.pipelineStream, durable);
   return svc.js.consumers.get(svc.names.pipelineStream, durable);
 }
 
@@ -173,12 +175,14 @@ async function runHandler(
     if (lease.handedBack) return;
     await publishNext(svc, run.job.id, spec.stage);
   } catch (error) {
+    observeStage(spec.stage, "error", started);
     if (!lease.handedBack) await retryOrGiveUp(svc, options, lease, run, toFailure(error));
     return;
   }
   if (lease.handedBack) return;
   // The work is committed and handed on; if this ack is lost the stage simply runs again.
   await lease.msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
+  observeStage(spec.stage, "ok", started);
   run.log.info({ attempt: run.attempt, durationMs: msSince(started) }, "stage done");
 }
 
@@ -192,6 +196,7 @@ async function retryOrGiveUp(
   if (failure.retryable && run.attempt < options.maxAttempts) {
     const delay = options.backoffMs[Math.min(run.attempt, options.backoffMs.length) - 1] ?? 0;
     run.log.warn({ attempt: run.attempt, delayMs: delay, err: failure }, "stage retry");
+    countStageRetry(run.stage);
     lease.msg.nak(delay);
     return;
   }
@@ -211,6 +216,7 @@ async function giveUp(
 ) {
   run.log.error({ attempts, step: run.step, err: failure }, "stage failed, job errored");
   await failJob(svc.db, run.job.id, run.step, failure, attempts);
+  countJobErrored();
   await run.progress.publish({
     type: "error",
     job_id: run.job.id,

@@ -9,18 +9,21 @@ const PROGRESS_MAX_MSGS_PER_JOB = 5_000;
 /**
  * Creates or updates the streams. The pipeline and delivery streams are work queues: a message
  * leaves once its consumer acks. The progress stream keeps each job's events for a week; the
- * events stream keeps analytics events for `eventsMaxAgeDays`.
+ * events stream keeps analytics events for `eventsMaxAgeDays`. Each stream is stored on
+ * `replicas` servers (`NATS_STREAM_REPLICAS`; more than 1 needs a NATS cluster that large).
  */
 export async function ensureStreams(
   jsm: JetStreamManager,
   names: NatsNames,
   eventsMaxAgeDays = 30,
+  replicas = 1,
 ): Promise<void> {
   await upsertStream(jsm, {
     name: names.pipelineStream,
     subjects: [names.pipelineSubjects],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: replicas,
     duplicate_window: nanos(10 * 60 * 1000),
   });
   await upsertStream(jsm, {
@@ -28,6 +31,7 @@ export async function ensureStreams(
     subjects: [names.progressSubjects],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
+    num_replicas: replicas,
     max_age: nanos(7 * DAY_MS),
     max_msgs_per_subject: PROGRESS_MAX_MSGS_PER_JOB,
     duplicate_window: nanos(2 * 60 * 1000),
@@ -37,6 +41,7 @@ export async function ensureStreams(
     subjects: [names.deliverySubjects],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: replicas,
     duplicate_window: nanos(10 * 60 * 1000),
   });
   await upsertStream(jsm, {
@@ -44,6 +49,7 @@ export async function ensureStreams(
     subjects: [names.eventsSubjects],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
+    num_replicas: replicas,
     max_age: nanos(eventsMaxAgeDays * DAY_MS),
     duplicate_window: nanos(2 * 60 * 1000),
   });

@@ -1,3 +1,4 @@
+import { trackQueue } from "@shopsniffer/shared/metrics";
 import { pullLoop } from "@shopsniffer/shared/nats/pull-loop";
 import { AckPolicy, type Consumer, nanos } from "nats";
 import type { ExporterService } from "../config.ts";
@@ -73,5 +74,6 @@ async function ensureConsumer(svc: ExporterService, maxDeliveries: number): Prom
   await svc.jsm.consumers.add(svc.names.deliveryStream, config).catch(async () => {
     await svc.jsm.consumers.update(svc.names.deliveryStream, durable, config);
   });
+  trackQueue(svc.jsm, svc.names.deliveryStream, durable);
   return svc.js.consumers.get(svc.names.deliveryStream, durable);
 }
