@@ -35,7 +35,11 @@ test("without a provider the step is skipped with its reason and no numbers", as
 
   const [step] = await svc.db.db.select().from(jobSteps).where(eq(jobSteps.jobId, job.id));
   expect(step).toMatchObject({ step: "pagespeed", status: "skipped" });
-  expect(step?.detail).toEqual({ provider: "none", reason: REASON });
+  expect(step?.detail).toEqual({
+    provider: "none",
+    reason: REASON,
+    timing: { sample_ms: expect.any(Number), measure_ms: expect.any(Number) },
+  });
   expect(watch.events.at(-1)).toMatchObject({
     type: "step",
     step: "pagespeed",

@@ -1,12 +1,13 @@
 import { assertNever } from "@shopsniffer/shared/errors";
+import { createLighthouseProvider, type LighthouseSettings } from "./lighthouse-provider.ts";
 import { nonePagespeedProvider } from "./none-provider.ts";
 import { createPsiProvider, type PsiSettings } from "./psi-provider.ts";
 
 /**
- * Names accepted by `PAGESPEED_PROVIDER`: `none` (the step is skipped) and Google PageSpeed
- * Insights (`psi`). A local Lighthouse run (`lighthouse`) is planned.
+ * Names accepted by `PAGESPEED_PROVIDER`: `none` (the step is skipped), Google PageSpeed
+ * Insights (`psi`) and Lighthouse run locally against the system Chromium (`lighthouse`).
  */
-export const pagespeedProviderNames = ["none", "psi"] as const;
+export const pagespeedProviderNames = ["none", "psi", "lighthouse"] as const;
 export type PagespeedProviderName = (typeof pagespeedProviderNames)[number];
 
 /** The kinds of storefront page measured: at most one of each. */
@@ -40,7 +41,7 @@ export interface PagespeedProvider {
 }
 
 /** The settings that choose and configure a provider (see the auditor's config). */
-export interface PagespeedSettings extends PsiSettings {
+export interface PagespeedSettings extends PsiSettings, LighthouseSettings {
   PAGESPEED_PROVIDER: PagespeedProviderName;
 }
 
@@ -52,6 +53,8 @@ export function createPagespeedProvider(settings: PagespeedSettings): PagespeedP
       return nonePagespeedProvider;
     case "psi":
       return createPsiProvider(settings);
+    case "lighthouse":
+      return createLighthouseProvider(settings);
     default:
       return assertNever(name);
   }

@@ -1,35 +1,62 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
+import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import type { AuditorService } from "../config.ts";
+import { sampleStorePages } from "../seo/sample.ts";
 import type { PagespeedProvider } from "./provider.ts";
 import { pagespeedPages } from "./targets.ts";
 
 /**
- * The `pagespeed` stage: asks the configured provider to measure the store's home page and,
- * when the store has them, one collection and one product page.
+ * The `pagespeed` stage: fetches a sample of the store's pages for the SEO checks (with
+ * `fetchStore`; stored as `seo_sample` in the step's detail, whatever the provider does), then
+ * asks the configured provider to measure the store's home page and, when the store has them,
+ * one collection and one product page.
  */
-export function pagespeedStage(svc: AuditorService, provider: PagespeedProvider): StageSpec {
+export function pagespeedStage(
+  svc: AuditorService,
+  provider: PagespeedProvider,
+  fetchStore?: StoreFetcher,
+): StageSpec {
   return {
     stage: "pagespeed",
     firstStep: "pagespeed",
-    handle: (run) => runPagespeed(svc, provider, run),
+    handle: (run) => runPagespeed(svc, provider, run, fetchStore),
   };
 }
 
-async function runPagespeed(svc: AuditorService, provider: PagespeedProvider, run: StageRun) {
+async function runPagespeed(
+  svc: AuditorService,
+  provider: PagespeedProvider,
+  run: StageRun,
+  fetchStore: StoreFetcher | undefined,
+) {
   const jobId = run.job.id;
   await startStep(svc.db, jobId, "pagespeed", run.attempt);
+  const startedMs = performance.now();
+  const seoSample = fetchStore
+    ? { seo_sample: await sampleStorePages(svc, fetchStore, jobId, homeOrigin(run)) }
+    : {};
+  const sampleMs = Math.round(performance.now() - startedMs);
   const pages = await pagespeedPages(svc, jobId, homeOrigin(run));
   const outcome = await measureOrGiveUp(svc, provider, run, pages);
+  const measureMs = Math.round(performance.now() - startedMs) - sampleMs;
+  const timing = { sample_ms: sampleMs, measure_ms: measureMs };
   run.log.info(
-    { provider: provider.name, pages: pages.map((p) => p.kind), outcome: outcome.status },
+    {
+      provider: provider.name,
+      pages: pages.map((p) => p.kind),
+      outcome: outcome.status,
+      ...timing,
+    },
     "pagespeed measured",
   );
   if (outcome.status === "skipped") {
     await finishStep(svc.db, jobId, "pagespeed", "skipped", {
       provider: provider.name,
       reason: outcome.reason,
+      timing,
+      ...seoSample,
     });
     await run.progress.status(jobId, "pagespeed", 1);
     await run.progress.step(jobId, "pagespeed", "skipped", outcome.reason);
@@ -38,6 +65,8 @@ async function runPagespeed(svc: AuditorService, provider: PagespeedProvider, ru
   await finishStep(svc.db, jobId, "pagespeed", "completed", {
     provider: provider.name,
     ...outcome.detail,
+    timing,
+    ...seoSample,
   });
   await run.progress.status(jobId, "pagespeed", 1);
   await run.progress.step(jobId, "pagespeed", "completed");

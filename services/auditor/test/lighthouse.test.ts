@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { jobSteps, sitemapUrls } from "@shopsniffer/shared/db/schema";
+import { bootService } from "@shopsniffer/shared/service";
+import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
+import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
+import { stageRunFor } from "@shopsniffer/shared/testing/stage-run";
+import { eq } from "drizzle-orm";
+import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
+import { createPagespeedProvider } from "../src/pagespeed/provider.ts";
+import { pagespeedStage } from "../src/pagespeed/stage.ts";
+import { insertJob } from "./helpers.ts";
+
+// Each Lighthouse run loads Chromium and a page: seconds each, more on a busy machine.
+setDefaultTimeout(240_000);
+
+const CHROME = process.env.CHROME_PATH || "/usr/bin/chromium";
+const hasChromium = existsSync(CHROME);
+if (!hasChromium) console.warn(`no Chromium at ${CHROME}; the Lighthouse tests skip`);
+
+const DOMAIN = "demo.shopsniffer.test";
+const store = generateDemoStore({ productCount: 6 });
+const collection = store.collections.find((c) => c.handle !== "frontpage")?.handle ?? "";
+const product = store.products[0]?.handle ?? "";
+
+test("a missing Chromium skips the step with the reason, without numbers", async () => {
+  const provider = createPagespeedProvider({
+    ...auditorConfigSchema.parse({ PAGESPEED_PROVIDER: "lighthouse" }),
+    CHROME_PATH: "/nonexistent/chromium",
+  });
+  const outcome = await provider.measure({
+    jobId: "j",
+    pages: [{ kind: "home", url: `https://${DOMAIN}/` }],
+  });
+  expect(outcome).toEqual({
+    status: "skipped",
+    reason: "no Chromium at /nonexistent/chromium (CHROME_PATH)",
+  });
+});
+
+describe.skipIf(!hasChromium)("lighthouse against the storefront", () => {
+  let world: TestWorld;
+  let svc: AuditorService;
+  let storefront: RunningStorefront;
+
+  beforeAll(async () => {
+    storefront = await startStorefront({ store });
+    world = await createTestWorld({ STORE_ORIGINS: `${DOMAIN}=${storefront.origin}` });
+    svc = await bootService("auditor", auditorConfigSchema, {
+      ...world.env,
+      PAGESPEED_PROVIDER: "lighthouse",
+      CHROME_PATH: CHROME,
+      LIGHTHOUSE_STRATEGIES: "mobile",
+      LIGHTHOUSE_TIMEOUT_MS: "150000",
+    });
+  });
+  afterAll(async () => {
+    await svc.close();
+    await world.stop();
+    await storefront.stop();
+  });
+
+  test("measures home, a collection and a product with real numbers", async () => {
+    const job = await insertJob(svc, DOMAIN);
+    await svc.db.write((db) =>
+      db.insert(sitemapUrls).values([
+        { jobId: job.id, url: `https://${DOMAIN}/collections/${collection}`, kind: "collection" },
+        { jobId: job.id, url: `https://${DOMAIN}/products/${product}`, kind: "product" },
+      ]),
+    );
+    const requestsBefore = storefront.requests;
+    const startedMs = performance.now();
+    const stage = pagespeedStage(svc, createPagespeedProvider(svc.config));
+    await stage.handle(await stageRunFor(svc, job.id, "pagespeed", "pagespeed"));
+    const tookMs = Math.round(performance.now() - startedMs);
+    console.log(`lighthouse: pagespeed step, 3 pages, mobile only, took ${tookMs} ms`);
+
+    const [step] = await svc.db.db.select().from(jobSteps).where(eq(jobSteps.jobId, job.id));
+    expect(step?.status).toBe("completed");
+    expect(step?.detail).toMatchObject({
+      provider: "lighthouse",
+      throttling: "simulate",
+      strategies: ["mobile"],
+    });
+    const pages = step?.detail?.pages as Array<Record<string, any>>;
+    expect(pages.map((p) => [p.kind, p.strategy, p.url])).toEqual([
+      ["home", "mobile", `https://${DOMAIN}/`],
+      ["collection", "mobile", `https://${DOMAIN}/collections/${collection}`],
+      ["product", "mobile", `https://${DOMAIN}/products/${product}`],
+    ]);
+    for (const page of pages) {
+      expect(page.error).toBeUndefined();
+      for (const score of Object.values(page.scores)) {
+        expect(Number.isInteger(score)).toBe(true);
+        expect(score as number).toBeGreaterThanOrEqual(0);
+        expect(score as number).toBeLessThanOrEqual(100);
+      }
+      expect(Object.keys(page.scores).sort()).toEqual([
+        "accessibility",
+        "best_practices",
+        "performance",
+        "seo",
+      ]);
+      expect(page.metrics.lcp_ms).toBeGreaterThan(0);
+      expect(page.metrics.fcp_ms).toBeGreaterThan(0);
+      expect(page.metrics.speed_index_ms).toBeGreaterThan(0);
+      expect(page.metrics.lcp_ms).toBeGreaterThanOrEqual(page.metrics.fcp_ms);
+      expect(page.metrics.cls).toBeGreaterThanOrEqual(0);
+      expect(page.metrics.tbt_ms).toBeGreaterThanOrEqual(0);
+      expect(page.field).toBeNull();
+      expect(page.lighthouse_version).toBe("12.2.3");
+      expect(page.form_factor).toBe("mobile");
+    }
+    // Chromium loaded the pages (and their assets) from the mapped local storefront.
+    expect(storefront.requests - requestsBefore).toBeGreaterThanOrEqual(3);
+  });
+
+  test("a page the store answers 404 is recorded as failed, with no numbers", async () => {
+    const provider = createPagespeedProvider({ ...svc.config, LIGHTHOUSE_STRATEGIES: ["desktop"] });
+    const outcome = await provider.measure({
+      jobId: "j",
+      pages: [{ kind: "product", url: `https://${DOMAIN}/products/no-such-product` }],
+    });
+    expect(outcome.status).toBe("skipped");
+    const reason = outcome.status === "skipped" ? outcome.reason : "";
+    expect(reason).toContain("every Lighthouse run failed (1)");
+    expect(reason).toContain("404");
+  });
+
+  test("a run over LIGHTHOUSE_TIMEOUT_MS fails with the time-out", async () => {
+    const provider = createPagespeedProvider({ ...svc.config, LIGHTHOUSE_TIMEOUT_MS: 300 });
+    const outcome = await provider.measure({
+      jobId: "j",
+      pages: [{ kind: "home", url: `https://${DOMAIN}/` }],
+    });
+    expect(outcome).toEqual({
+      status: "skipped",
+      reason: "every Lighthouse run failed (1); first: Lighthouse timed out after 300 ms",
+    });
+  });
+});
