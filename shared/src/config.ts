@@ -29,6 +29,7 @@ export const baseConfigSchema = z.object({
   /** libSQL URL: `file:` for the embedded database, `http(s)://` or `libsql://` for a server. */
   DATABASE_URL: z.string().optional(),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  /** One server, or a comma-separated list of a cluster's servers. */
   NATS_URL: z.string().default("nats://127.0.0.1:4222"),
   /** Every subject and stream name starts with this, so several installs can share a cluster. */
   NATS_PREFIX: z
@@ -37,7 +38,16 @@ export const baseConfigSchema = z.object({
     .default("shopsniffer"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   STORE_ORIGINS: storeOrigins,
+  /** Whole store request: redirects and reading the body included. */
   STORE_FETCH_TIMEOUT_MS: millis(20_000),
+  /** Until a store's status and headers arrive, per hop. */
+  STORE_FIRST_BYTE_TIMEOUT_MS: millis(15_000),
+  /** Connecting, and any silence on the socket (coarse: Bun's socket timer ticks in seconds). */
+  STORE_CONNECT_TIMEOUT_MS: millis(10_000),
+  /** Largest store answer read, counted after decompression; larger ones fail. */
+  STORE_MAX_RESPONSE_BYTES: millis(64 * 1024 * 1024),
+  /** User-Agent of store requests; default `ShopSniffer/<version> (+<PUBLIC_URL>)`. */
+  STORE_USER_AGENT: z.string().optional(),
   STAGE_ACK_WAIT_MS: millis(60_000),
   STAGE_MAX_DELIVER: z.coerce.number().int().min(1).max(20).default(5),
   STAGE_BACKOFF_MS: z

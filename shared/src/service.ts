@@ -35,7 +35,8 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
   const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await migrateDb(db);
   const nc = await connect({
-    servers: config.NATS_URL,
+    // A comma-separated list names several servers of a cluster (any one is enough to start).
+    servers: config.NATS_URL.split(",").map((url) => url.trim()),
     name: `shopsniffer-${name}`,
     maxReconnectAttempts: -1,
   });
