@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@shopsniffer/shared/db/client";
 import { apiKeys } from "@shopsniffer/shared/db/schema";
 import { isoNow } from "@shopsniffer/shared/time";
@@ -43,6 +43,39 @@ export async function findActiveKey(handle: Db, rawKey: string) {
     where: and(eq(apiKeys.keyHash, sha256(rawKey)), isNull(apiKeys.revokedAt)),
   });
   return row ?? null;
+}
+
+/** A user's keys, newest first, masked: only the prefix is shown. Revoked keys stay listed. */
+export async function listApiKeys(handle: Db, userId: string) {
+  const rows = await handle.db.query.apiKeys.findMany({
+    where: eq(apiKeys.userId, userId),
+    // rowid breaks ties between keys created within the same second.
+    orderBy: [desc(apiKeys.createdAt), desc(sql`rowid`)],
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    created_at: row.createdAt,
+    revoked: row.revokedAt !== null,
+  }));
+}
+
+/**
+ * Revokes one of `userId`'s keys; the next request with it is a 401. False when the user has
+ * no key with that id. Revoking a revoked key again succeeds and keeps the first time.
+ */
+export async function revokeApiKey(handle: Db, userId: string, id: string): Promise<boolean> {
+  const owned = and(eq(apiKeys.id, id), eq(apiKeys.userId, userId));
+  const found = await handle.db.query.apiKeys.findFirst({ where: owned });
+  if (!found) return false;
+  await handle.write((db) =>
+    db
+      .update(apiKeys)
+      .set({ revokedAt: isoNow() })
+      .where(and(owned, isNull(apiKeys.revokedAt))),
+  );
+  return true;
 }
 
 export function sha256(value: string): string {

@@ -1,41 +1,70 @@
-import type { Db } from "@shopsniffer/shared/db/client";
 import { AppError } from "@shopsniffer/shared/errors";
+import type { GatewayDeps } from "../deps.ts";
 import { findActiveKey } from "./api-keys.ts";
+import { authOf } from "./better-auth.ts";
+import { isCrossSiteRequest } from "./origins.ts";
+import { forbidden } from "./status-error.ts";
 
-/** Who is calling. Sessions and x402 payments will add kinds here. */
-export type Principal = { kind: "api_key"; keyId: string; userId: string | null };
+/**
+ * Who is calling: an API key (its owner is a Better Auth user id, or null for an operator's key
+ * made without one), or a Better Auth session. A caller with neither is `null`.
+ */
+export type Principal =
+  | { kind: "api_key"; keyId: string; userId: string | null }
+  | { kind: "session"; keyId: null; userId: string; sessionId: string };
 
-const resolved = new WeakMap<Request, Principal | null>();
+const resolved = new WeakMap<Request, Promise<Principal | null>>();
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Resolves the caller from the request's headers, once per request. A presented API key
- * decides on its own: a bad one is a 401 and no other method is tried. Returns null when no
- * credential was presented.
+ * decides on its own: a bad or revoked one is a 401 and no other method is tried. Otherwise a
+ * Better Auth session cookie; a cookie request that changes state from an untrusted browser
+ * origin is a 403. Returns null when no credential was presented.
  */
-export async function resolvePrincipal(db: Db, request: Request): Promise<Principal | null> {
-  if (resolved.has(request)) return resolved.get(request) ?? null;
-  const principal = await fromHeaders(db, request.headers);
-  resolved.set(request, principal);
+export function resolvePrincipal(deps: GatewayDeps, request: Request): Promise<Principal | null> {
+  let principal = resolved.get(request);
+  if (!principal) {
+    principal = fromRequest(deps, request);
+    resolved.set(request, principal);
+  }
   return principal;
 }
 
-async function fromHeaders(db: Db, headers: Headers): Promise<Principal | null> {
-  const rawKey = headers.get("x-api-key");
+async function fromRequest(deps: GatewayDeps, request: Request): Promise<Principal | null> {
+  const rawKey = request.headers.get("x-api-key");
   if (rawKey !== null) {
-    const key = await findActiveKey(db, rawKey.trim());
+    const key = await findActiveKey(deps.svc.db, rawKey.trim());
     if (!key) throw unauthorized();
     return { kind: "api_key", keyId: key.id, userId: key.userId };
   }
-  return null;
+  // Skips the session lookup (a database read) when no session cookie was sent.
+  if (!request.headers.get("cookie")?.includes("session_token")) return null;
+  const found = await authOf(deps.svc).api.getSession({ headers: request.headers });
+  if (!found) return null;
+  if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(deps.svc.config, request)) {
+    throw forbidden("Cross-site request refused; use an API key from other origins");
+  }
+  return { kind: "session", keyId: null, userId: found.user.id, sessionId: found.session.id };
 }
 
 /** Like `resolvePrincipal`, but a request without credentials is a 401 too. */
-export async function requirePrincipal(db: Db, request: Request): Promise<Principal> {
-  const principal = await resolvePrincipal(db, request);
+export async function requirePrincipal(deps: GatewayDeps, request: Request): Promise<Principal> {
+  const principal = await resolvePrincipal(deps, request);
   if (!principal) throw unauthorized();
   return principal;
 }
 
-function unauthorized(): AppError {
+/** A signed-in session, required by routes that API keys may not use (key management). */
+export async function requireSession(deps: GatewayDeps, request: Request) {
+  const principal = await requirePrincipal(deps, request);
+  if (principal.kind !== "session") {
+    throw forbidden("API keys cannot manage API keys; sign in to manage them");
+  }
+  return principal;
+}
+
+export function unauthorized(): AppError {
   return new AppError("unauthorized", "Unauthorized");
 }

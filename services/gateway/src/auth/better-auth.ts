@@ -1,0 +1,88 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { Elysia } from "elysia";
+import { account, session, user, verification } from "@shopsniffer/shared/db/auth-schema";
+import type { ServiceContext } from "@shopsniffer/shared/service";
+import type { GatewayConfig } from "../config.ts";
+import { CLIENT_ADDRESS_HEADER } from "./client-address.ts";
+import { authBaseUrl, trustedOrigins } from "./origins.ts";
+
+/**
+ * Used when `BETTER_AUTH_SECRET` is unset, so a local run works out of the box. Anyone can read
+ * it here: a deployment must set its own secret (the gateway warns at every start until then).
+ */
+const DEVELOPMENT_SECRET = "shopsniffer-development-secret-not-for-production";
+
+export type GatewayAuth = ReturnType<typeof buildAuth>;
+
+const instances = new WeakMap<ServiceContext<GatewayConfig>, GatewayAuth>();
+
+/**
+ * The Better Auth instance of a gateway process: email and password sign-in (plus Google when
+ * configured) under `/api/auth`, with users and sessions in the service's libSQL database.
+ * Created once per service context.
+ */
+export function authOf(svc: ServiceContext<GatewayConfig>): GatewayAuth {
+  let auth = instances.get(svc);
+  if (!auth) {
+    auth = buildAuth(svc);
+    instances.set(svc, auth);
+  }
+  return auth;
+}
+
+/** The auth routes, `/api/auth/*`, served by Better Auth's own handler. */
+export function authRoutes(svc: ServiceContext<GatewayConfig>) {
+  const auth = authOf(svc);
+  // Mounted without a path argument, which would strip the prefix Better Auth routes on; the
+  // plugin's prefix keeps the catch-all route inside `/api/auth`.
+  return new Elysia({ name: "better-auth", prefix: "/api/auth" }).mount(auth.handler);
+}
+
+function buildAuth(svc: ServiceContext<GatewayConfig>) {
+  const { config, log } = svc;
+  if (!config.BETTER_AUTH_SECRET) {
+    log.warn(
+      "BETTER_AUTH_SECRET is not set: sessions are signed with a public development secret. " +
+        "Set BETTER_AUTH_SECRET (32+ random characters) before exposing this gateway.",
+    );
+  }
+  const google =
+    config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
+      ? { clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET }
+      : undefined;
+  const authLog = log.child({ component: "better-auth" });
+  return betterAuth({
+    appName: "ShopSniffer",
+    baseURL: authBaseUrl(config),
+    basePath: "/api/auth",
+    secret: config.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    database: drizzleAdapter(svc.db.db, {
+      provider: "sqlite",
+      schema: { user, session, account, verification },
+    }),
+    emailAndPassword: { enabled: true },
+    socialProviders: google ? { google } : {},
+    trustedOrigins: trustedOrigins(config),
+    advanced: {
+      // The gateway sets this header from the socket address (or a trusted proxy's
+      // X-Forwarded-For) and drops any copy the client sent.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+      // Explicit, because Better Auth turns both checks off by default under NODE_ENV=test:
+      // cookie requests and sign-ins from browser origins outside `trustedOrigins` are refused.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+    },
+    telemetry: { enabled: false },
+    // No `level` here: with one set, Better Auth also prints refused requests to the console.
+    logger: {
+      log(level, message, ...args) {
+        // Refused requests (a bad origin or password) arrive as errors without an Error object:
+        // they are the client's mistake, so they are logged as warnings.
+        const err = args.find((arg) => arg instanceof Error);
+        if (err) authLog.error({ err }, message);
+        else authLog[level === "error" ? "warn" : level](message);
+      },
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/** A comma-separated list of origins (`https://app.example.com`), normalised; invalid ones fail. */
+const originList = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const origins: string[] = [];
+    for (const item of raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const parsed = URL.parse(item);
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+        ctx.addIssue({ code: "custom", message: `bad origin "${item}"` });
+        continue;
+      }
+      origins.push(parsed.origin);
+    }
+    return origins;
+  });
+
+/** `true`/`false` or a number of proxy hops in front of the gateway. */
+const proxyHops = z
+  .string()
+  .default("0")
+  .transform((raw, ctx) => {
+    if (raw === "true") return 1;
+    if (raw === "false") return 0;
+    const hops = Number(raw);
+    if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
+      ctx.addIssue({ code: "custom", message: "must be true, false or a hop count 0-10" });
+      return 0;
+    }
+    return hops;
+  });
+
+/** Sign-in, CORS and client-address settings of the gateway (spread into its config schema). */
+export const authConfigShape = {
+  /**
+   * Signs session cookies and encrypts tokens; at least 32 characters. Unset, a fixed
+   * development secret is used and the gateway logs a warning at every start.
+   */
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Public base URL of the auth routes' host; defaults to `PUBLIC_URL`. */
+  BETTER_AUTH_URL: z.string().url().optional(),
+  /** Google sign-in is offered only when both are set. */
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /**
+   * Browser origins trusted with credentials (session cookies): CORS answers them with
+   * `Access-Control-Allow-Credentials`, and cookie requests from any other origin are refused.
+   * The origin of `BETTER_AUTH_URL` is always trusted.
+   */
+  CORS_ORIGINS: originList,
+  /**
+   * Proxies in front of the gateway whose `X-Forwarded-For` is believed: `true` is one hop.
+   * Unset (0), the client address is the socket's peer address.
+   */
+  TRUST_PROXY: proxyHops,
+};
