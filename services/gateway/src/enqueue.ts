@@ -26,13 +26,17 @@ export type NewJob = Pick<
  * Stores a `pending` job and hands it to the pipeline's first stage. If NATS refuses the
  * message the job is marked errored (it stays for inspection) and the caller gets a 503.
  */
-export async function enqueueJob(deps: GatewayDeps, fields: NewJob): Promise<JobRow> {
+export async function enqueueJob(
+  deps: GatewayDeps,
+  fields: NewJob & { id?: string },
+): Promise<JobRow> {
   const { svc } = deps;
   const now = isoNow();
   const job: JobRow = {
     ...emptyJob(),
     ...fields,
-    id: crypto.randomUUID(),
+    // A paid job's id is reserved with its payment, before settlement.
+    id: fields.id ?? crypto.randomUUID(),
     status: "pending",
     createdAt: now,
     updatedAt: now,

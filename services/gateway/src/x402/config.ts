@@ -1,0 +1,48 @@
+import { getAddress } from "viem";
+import { z } from "zod";
+
+const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * x402 settings of the gateway (spread into its config schema). Pay-per-job is on only when
+ * `X402_ENABLED` is true and `X402_PAY_TO` is set. Money is integer atomic units only.
+ */
+export const x402ConfigShape = {
+  X402_ENABLED: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** The address that receives the USDC; stored checksummed. */
+  X402_PAY_TO: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+    .transform((value, ctx) => {
+      try {
+        return getAddress(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "address checksum is wrong" });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  X402_NETWORK: z.enum(["base", "base-sepolia"]).default("base"),
+  /** Price of one job in USDC atomic units (6 decimals): 9990000 is 9.99 USDC. */
+  X402_JOB_PRICE_ATOMIC: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer of at most 18 digits")
+    .default("9990000"),
+  X402_FACILITATOR_URL: z.string().url().default("https://x402.org/facilitator"),
+  /** How long a payer's authorization may stay valid; it bounds `validBefore` too. */
+  X402_MAX_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(3_600).default(300),
+  /** Timeout of the facilitator's `/verify` (and `/supported`); past it the caller gets 503. */
+  X402_FACILITATOR_TIMEOUT_MS: millis(5_000),
+  /** Timeout of `/settle`, which waits for the transfer's receipt. */
+  X402_SETTLE_TIMEOUT_MS: millis(30_000),
+  /** How often the reconciler looks at payments whose settlement outcome is unknown. */
+  X402_RECONCILE_INTERVAL_MS: millis(60_000),
+  /**
+   * JSON-RPC endpoint of the payment network, used only by the reconciler to find out whether
+   * an authorization whose settlement answer was lost went through on chain.
+   */
+  X402_RPC_URL: z.string().url().optional(),
+};
