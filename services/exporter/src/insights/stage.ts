@@ -9,6 +9,7 @@ import { type CatalogInsights, InsightsBuilder } from "./catalog-insights.ts";
 import { ChangesBuilder } from "./catalog-changes.ts";
 import { findPreviousJob, PreviousCatalog } from "./previous-catalog.ts";
 import { productFacts } from "./product-facts.ts";
+import { computeSeoInsights } from "./seo-insights.ts";
 
 /** The `insights` stage: computes `jobs.insights` from the job's stored products. */
 export function insightsStage(svc: ExporterService): StageSpec {
@@ -21,10 +22,11 @@ async function runInsights(svc: ExporterService, run: StageRun) {
   await run.progress.status(jobId, "insights", 0);
 
   const insights = await computeInsights(svc, run.job);
+  const seo = await computeSeoInsights(svc.db, run.job);
   await svc.db.write((db) =>
     db
       .update(jobs)
-      .set({ insights: { ...insights }, updatedAt: isoNow() })
+      .set({ insights: { ...insights, seo }, updatedAt: isoNow() })
       .where(eq(jobs.id, jobId)),
   );
 
@@ -32,6 +34,7 @@ async function runInsights(svc: ExporterService, run: StageRun) {
     products: insights.product_count,
     variants: insights.variant_count,
     priced: insights.price_range !== null,
+    seo_findings: seo.findings.length,
   });
   await run.progress.status(jobId, "insights", 1);
   await run.progress.step(jobId, "insights", "completed");
