@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  cookieOf,
+  EVIL_ORIGIN,
+  type HttpGateway,
+  json,
+  postJob,
+  signUp,
+  startHttpGateway,
+  TRUSTED_ORIGIN,
+} from "./auth-harness.ts";
+
+let gw: HttpGateway;
+
+beforeAll(async () => {
+  gw = await startHttpGateway();
+});
+
+afterAll(async () => {
+  await gw?.stop();
+});
+
+describe("Better Auth at /api/auth", () => {
+  test("sign-up sets a session cookie that get-session accepts", async () => {
+    const user = await signUp(gw, "Ada");
+    expect(user.cookie).toContain("better-auth.session_token=");
+    const res = await gw.fetch("/api/auth/get-session", { headers: { cookie: user.cookie } });
+    const body = await res.json();
+    expect(body.user).toMatchObject({ id: user.id, email: user.email, name: "Ada" });
+    // Stored in the service's database, dates as timestamp_ms integers.
+    const row = await gw.svc.db.client.execute({
+      sql: "SELECT created_at FROM user WHERE id = ?",
+      args: [user.id],
+    });
+    expect(typeof row.rows[0]?.created_at).toBe("number");
+  });
+
+  test("sign-in with the right password starts a new session; a wrong one is 401", async () => {
+    const user = await signUp(gw);
+    const wrong = await gw.fetch(
+      "/api/auth/sign-in/email",
+      json({ email: user.email, password: "not-the-password" }),
+    );
+    expect(wrong.status).toBe(401);
+    expect(cookieOf(wrong)).not.toContain("session_token=");
+    const right = await gw.fetch(
+      "/api/auth/sign-in/email",
+      json({ email: user.email, password: user.password }),
+    );
+    expect(right.status).toBe(200);
+    const cookie = cookieOf(right);
+    expect(cookie).toContain("better-auth.session_token=");
+    expect(cookie).not.toBe(user.cookie);
+    const session = await (await gw.fetch("/api/auth/get-session", { headers: { cookie } })).json();
+    expect(session.user.id).toBe(user.id);
+  });
+
+  test("Google sign-in is not offered without its credentials", async () => {
+    const res = await gw.fetch("/api/auth/sign-in/social", json({ provider: "google" }));
+    expect(res.status).toBe(404);
+    expect((await res.json()).code).toBe("PROVIDER_NOT_FOUND");
+  });
+
+  test("a session creates jobs owned by its Better Auth user", async () => {
+    const user = await signUp(gw);
+    const { status, body } = await postJob(gw, { cookie: user.cookie, origin: TRUSTED_ORIGIN });
+    expect(status).toBe(201);
+    expect(body.job.user_id).toBe(user.id);
+    const stored = await gw.svc.db.client.execute({
+      sql: "SELECT user_id, api_key_id FROM jobs WHERE id = ?",
+      args: [body.job.id],
+    });
+    expect(stored.rows[0]).toMatchObject({ user_id: user.id, api_key_id: null });
+  });
+
+  test("no credential, an expired or forged cookie: 401 on POST /api/jobs", async () => {
+    expect((await postJob(gw, {})).status).toBe(401);
+    const forged = await postJob(gw, { cookie: "better-auth.session_token=forged.value" });
+    expect(forged).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+    const user = await signUp(gw);
+    const out = await gw.fetch(
+      "/api/auth/sign-out",
+      json({}, { cookie: user.cookie, origin: TRUSTED_ORIGIN }),
+    );
+    expect(out.status).toBe(200);
+    expect((await postJob(gw, { cookie: user.cookie })).status).toBe(401);
+  });
+});
+
+describe("cross-site requests", () => {
+  test("a cookie POST from an untrusted origin is refused, on our routes and Better Auth's", async () => {
+    const user = await signUp(gw);
+    const job = await postJob(gw, { cookie: user.cookie, origin: EVIL_ORIGIN });
+    expect(job.status).toBe(403);
+    expect(job.body.code).toBe("forbidden");
+    const fetchMeta = await postJob(gw, { cookie: user.cookie, "sec-fetch-site": "cross-site" });
+    expect(fetchMeta.status).toBe(403);
+    const key = await gw.fetch(
+      "/api/api-keys",
+      json({ name: "x" }, { cookie: user.cookie, origin: EVIL_ORIGIN }),
+    );
+    expect(key.status).toBe(403);
+    const signOut = await gw.fetch(
+      "/api/auth/sign-out",
+      json({}, { cookie: user.cookie, origin: EVIL_ORIGIN }),
+    );
+    expect(signOut.status).toBe(403);
+    // The session survived the refused sign-out.
+    const session = await gw.fetch("/api/auth/get-session", { headers: { cookie: user.cookie } });
+    expect((await session.json())?.user?.id).toBe(user.id);
+    const signIn = await gw.fetch(
+      "/api/auth/sign-in/email",
+      json({ email: user.email, password: user.password }, { origin: EVIL_ORIGIN }),
+    );
+    expect(signIn.status).toBe(403);
+    expect(cookieOf(signIn)).toBe("");
+  });
+
+  test("the same requests from a trusted origin, or from a client without Origin, pass", async () => {
+    const user = await signUp(gw);
+    expect((await postJob(gw, { cookie: user.cookie, origin: TRUSTED_ORIGIN })).status).toBe(201);
+    expect((await postJob(gw, { cookie: user.cookie })).status).toBe(201);
+  });
+
+  test("an API key is not a cookie: it works from any origin", async () => {
+    const { status } = await postJob(gw, { "x-api-key": gw.apiKey, origin: EVIL_ORIGIN });
+    expect(status).toBe(201);
+  });
+});
+
+describe("CORS", () => {
+  const preflight = (origin: string) =>
+    gw.fetch("/api/jobs", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, x-api-key, x-payment",
+      },
+    });
+
+  test("a trusted origin's preflight allows credentials and the API's headers", async () => {
+    const res = await preflight(TRUSTED_ORIGIN);
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(TRUSTED_ORIGIN);
+    expect(res.headers.get("access-control-allow-credentials")).toBe("true");
+    const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase();
+    for (const header of ["content-type", "x-api-key", "x-payment"]) {
+      expect(allowed).toContain(header);
+    }
+    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(res.headers.get("vary")).toContain("Origin");
+  });
+
+  test("other origins may call without credentials", async () => {
+    const res = await preflight(EVIL_ORIGIN);
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  test("responses expose X-PAYMENT-RESPONSE and Retry-After, Better Auth's too", async () => {
+    for (const path of ["/api/jobs/00000000-0000-4000-8000-000000000000/status", "/api/auth/ok"]) {
+      const res = await gw.fetch(path, { headers: { origin: TRUSTED_ORIGIN } });
+      expect(res.headers.get("access-control-allow-origin")).toBe(TRUSTED_ORIGIN);
+      const exposed = (res.headers.get("access-control-expose-headers") ?? "").toLowerCase();
+      expect(exposed).toContain("x-payment-response");
+      expect(exposed).toContain("retry-after");
+    }
+  });
+
+  test("requests without Origin get no CORS headers", async () => {
+    const res = await gw.fetch("/api/openapi.json");
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("Google sign-in", () => {
+  test("is offered when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set", async () => {
+    const google = await startHttpGateway({
+      GOOGLE_CLIENT_ID: "client-id.apps.googleusercontent.com",
+      GOOGLE_CLIENT_SECRET: "client-secret",
+    });
+    try {
+      const res = await google.fetch(
+        "/api/auth/sign-in/social",
+        json({ provider: "google", callbackURL: "/" }),
+      );
+      expect(res.status).toBe(200);
+      const url = new URL((await res.json()).url);
+      expect(url.hostname).toBe("accounts.google.com");
+      expect(url.searchParams.get("client_id")).toBe("client-id.apps.googleusercontent.com");
+      expect(url.searchParams.get("redirect_uri")).toEndWith("/api/auth/callback/google");
+    } finally {
+      await google.stop();
+    }
+  });
+});
