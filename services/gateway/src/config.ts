@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { type BaseConfig, baseConfigSchema } from "@shopsniffer/shared/config";
 import { storageConfigShape } from "@shopsniffer/shared/storage/open-storage";
+import { authConfigShape } from "./auth/settings.ts";
+import { rateLimitConfigShape } from "./rate-limit.ts";
+import { x402ConfigShape } from "./x402/config.ts";
 
 const flag = (fallback: boolean) =>
   z
@@ -26,6 +29,12 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * networks); the exporter reads the same variable when it delivers.
    */
   WEBHOOK_ALLOW_PRIVATE: flag(false),
+  /** Sign-in, CORS and client-address settings; see `auth/settings.ts`. */
+  ...authConfigShape,
+  /** Limits on job creation; see `rate-limit.ts`. */
+  ...rateLimitConfigShape,
+  /** Pay-per-job on `POST /api/jobs` (x402); see `x402/config.ts`. */
+  ...x402ConfigShape,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & BaseConfig;

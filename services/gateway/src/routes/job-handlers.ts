@@ -4,58 +4,92 @@ import { AppError } from "@shopsniffer/shared/errors";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
 import { domainSlug, normalizeDomain } from "@shopsniffer/shared/store/domain";
-import { requirePrincipal } from "../auth/principal.ts";
+import { clientAddressOf } from "../auth/client-address.ts";
+import { requirePrincipal, resolvePrincipal } from "../auth/principal.ts";
 import { readJsonBody } from "../body.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { enqueueJob } from "../enqueue.ts";
+import { limitJobRequests } from "../rate-limit.ts";
 import { createdJobView, jobView, statusView } from "../views.ts";
+import { payForJob, readJobPayment } from "../x402/checkout.ts";
+import { x402Settings } from "../x402/settings.ts";
 import type { CreateJobBody } from "./jobs.ts";
 
 interface RequestContext {
   request: Request;
-  set: { status?: number | string };
+  set: { status?: number | string; headers: Record<string, string | number> };
 }
 
 const LOOKUP_USAGE = "Provide id or domain parameter";
 
 /**
  * Parse hook of `POST /jobs`: authenticates before the body is read or validated, so a bad key
- * is a 401 whatever the body, then reads the JSON body within `MAX_BODY_BYTES`.
+ * is a 401 whatever the body, then reads the JSON body within `MAX_BODY_BYTES`. With x402 on,
+ * a caller without credentials goes on to pay (in the handler, after the body is validated).
  */
 export async function authenticateThenParse(deps: GatewayDeps, request: Request) {
-  await requirePrincipal(deps.svc.db, request);
+  const principal = await resolvePrincipal(deps, request);
+  if (!principal && !x402Settings(deps.svc.config)) await requirePrincipal(deps, request);
+  await limitJobRequests(deps.svc.db, deps.svc.config, principal, clientAddressOf(request));
   return readJsonBody(request, deps.svc.config.MAX_BODY_BYTES);
 }
 
-/** Parse hook of routes that take no body: authenticates, and never reads what was sent. */
+/**
+ * Parse hook of `POST /jobs/:id/retry`, which takes no body: authenticates and counts against
+ * the job-creation limits, and never reads what was sent.
+ */
 export async function authenticateOnly(deps: GatewayDeps, request: Request) {
-  await requirePrincipal(deps.svc.db, request);
+  const principal = await requirePrincipal(deps, request);
+  await limitJobRequests(deps.svc.db, deps.svc.config, principal, clientAddressOf(request));
   return {};
 }
 
-/** `POST /jobs`: normalises the domain, checks the store and queues the job. */
+/**
+ * `POST /jobs`: normalises the domain, checks the store and queues the job. A caller with
+ * neither key nor session pays with x402: the payment is checked offline first, the store
+ * next, and only then is anything claimed or charged.
+ */
 export async function createJob(
   deps: GatewayDeps,
   { request, set, body }: RequestContext & { body: CreateJobBody },
 ) {
-  const principal = await requirePrincipal(deps.svc.db, request);
+  const principal = await resolvePrincipal(deps, request);
+  const payment = principal ? null : await readJobPayment(deps, request);
+  if (payment?.kind === "reply") return reply(set, payment.reply);
   const domain = normalizeDomain(body.domain);
   const webhookUrl =
     body.webhook_url === undefined ? null : await checkWebhookUrl(deps, body.webhook_url);
   await deps.checkStore(domain);
-  const job = await enqueueJob(deps, {
+  const fields = {
     domain,
     slug: domainSlug(domain),
     webhookUrl,
     notifyEmail: body.notify_email ?? null,
     type: body.type ?? "full",
     indexer: body.indexer ?? "default",
+  };
+  if (!principal) {
+    if (payment?.kind !== "payment") throw new AppError("unauthorized", "Unauthorized");
+    return reply(set, await payForJob(deps, payment, fields));
+  }
+  const job = await enqueueJob(deps, {
+    ...fields,
     userId: principal.userId,
     apiKeyId: principal.keyId,
     retryOf: null,
   });
   set.status = 201;
   return { job: createdJobView(job) };
+}
+
+/** Applies a payment reply's status and headers and returns its body. */
+function reply(
+  set: RequestContext["set"],
+  answer: { status: number; headers: object; body: unknown },
+) {
+  set.status = answer.status;
+  Object.assign(set.headers, answer.headers);
+  return answer.body;
 }
 
 /** `GET /jobs?id=` or `?domain=` (the domain's most recent job). */
@@ -75,7 +109,8 @@ export async function pollJob(deps: GatewayDeps, id: string) {
 }
 
 /**
- * `POST /jobs/:id/retry`: a new job for the same store. Its webhook and email go along only
+ * `POST /jobs/:id/retry`: a new job for the same store, for any API key or session (every job
+ * can be read by anyone, so anyone signed in may retry it). Its webhook and email go along only
  * when the caller owns the original (the same API key, or the same user), so nobody can aim
  * repeat deliveries at someone else's endpoint.
  */
@@ -83,7 +118,7 @@ export async function retryJob(
   deps: GatewayDeps,
   { request, set, params }: RequestContext & { params: { id: string } },
 ) {
-  const principal = await requirePrincipal(deps.svc.db, request);
+  const principal = await requirePrincipal(deps, request);
   const original = await findJob(deps, params.id);
   if (original.status === "pending" || original.status === "processing") {
     throw new AppError(
@@ -92,7 +127,7 @@ export async function retryJob(
     );
   }
   const sameOwner =
-    original.apiKeyId === principal.keyId ||
+    (principal.keyId !== null && original.apiKeyId === principal.keyId) ||
     (original.userId !== null && original.userId === principal.userId);
   const job = await enqueueJob(deps, {
     domain: original.domain,
