@@ -1,7 +1,10 @@
+import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
+import { openStorage } from "@shopsniffer/shared/storage/open-storage";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { auditStage } from "./audit/stage.ts";
+import { createBrowserHost } from "./browser/browser-host.ts";
 import { auditorConfigSchema } from "./config.ts";
 import { createPagespeedProvider } from "./pagespeed/provider.ts";
 import { pagespeedStage } from "./pagespeed/stage.ts";
@@ -13,15 +16,24 @@ const fetchStore = createStoreFetcher({
   timeoutMs: config.STORE_FETCH_TIMEOUT_MS,
 });
 const provider = createPagespeedProvider(config);
+const browser = createBrowserHost({
+  mode: config.AUDIT_BROWSER,
+  executablePath: config.CHROMIUM_PATH,
+  log: svc.log,
+});
+const audit = auditStage(svc, { fetchStore, browser, storage: openStorage(config) });
 
 const stop = await runStages(
   svc,
-  [auditStage(svc, fetchStore), pagespeedStage(svc, provider)],
+  [audit, pagespeedStage(svc, provider, fetchStore)],
   runnerOptions(config, config.AUDITOR_CONCURRENCY),
 );
 svc.log.info({ pagespeedProvider: provider.name }, "auditor started");
+const health = startHealthServer(svc);
 
 onShutdown(async () => {
   await stop();
+  await browser.close();
+  await health?.stop();
   await svc.close();
 });

@@ -1,112 +1,115 @@
-import {
-  APP_FINGERPRINTS,
-  type AppFingerprint,
-  UNIDENTIFIED_APP_CATEGORY,
-} from "./app-fingerprints.ts";
-import type { PageSources } from "./page-sources.ts";
+import { compareText, type Detection, type Evidence } from "./evidence.ts";
+import { matchTechnologies, type TechMatch } from "./match-technologies.ts";
+import type { PageView } from "./page-view.ts";
+import { serverShopifySignals, shopifyAppTraces } from "./shopify-signals.ts";
+import { type TechnologyData, technologyData } from "./tech-data.ts";
 
-/** An app found in the page, with the first trace that gave it away. */
-export interface DetectedApp {
-  name: string;
-  category: string;
-  /** e.g. `script src https://static.klaviyo.com/…` or `inline script: window._klOnsite`. */
-  evidence: string;
+/** What the audit found running on the page. */
+export interface AppReport {
+  /** Third-party apps and services (reviews, email, analytics, chat, …), sorted by name. */
+  apps: Detection[];
+  /** The rest: the platform, JavaScript libraries, CDNs, payment methods, page features. */
+  technologies: Detection[];
+  /** Server-sent proof of a Shopify storefront (headers, cookies); empty on a look-alike. */
+  shopifySignals: string[];
+  /** Shopify-only app matches not reported because the server never proved it is Shopify. */
+  withheld: string[];
 }
 
-const MAX_EVIDENCE_CHARS = 200;
-const MAX_INLINE_URLS = 2_000;
+/** Category of an app known only from Shopify's traces (`?shop=` scripts, app extensions). */
+export const SHOPIFY_APPS_CATEGORY = "Shopify apps";
+const SHOPIFY_APPS_ID = 100;
 
 /**
- * Detects apps from a page's script and stylesheet URLs, the URLs its inline scripts load
- * (Shopify's `asyncLoad` list of app scripts) and the globals its inline scripts define.
- * Unknown scripts loaded with `?shop=` are reported as unidentified Shopify apps. Sorted by name.
+ * Categories that describe the platform and its plumbing rather than an app a merchant
+ * installs; a technology in none but these is listed under `technologies`.
  */
-export function detectApps(sources: PageSources): DetectedApp[] {
-  const found = new Map<string, DetectedApp>();
-  const add = (app: DetectedApp) => {
-    if (!found.has(app.name)) found.set(app.name, app);
+const NOT_APP_CATEGORIES = new Set([
+  1, 6, 12, 17, 18, 19, 22, 23, 27, 28, 31, 33, 34, 41, 47, 57, 59, 60, 62, 63, 64, 65, 66, 70, 81,
+  88, 92, 108,
+]);
+
+/**
+ * Detects apps and technologies in a page view: the fingerprint data set's matches plus
+ * Shopify's own app traces. Shopify-only matches (apps that require Shopify, the data set's
+ * `Shopify apps`, `?shop=` scripts, app extensions) count only when the server proved the
+ * page is a Shopify storefront, so a look-alike copying Shopify's markup gets none of them.
+ */
+export async function detectApps(
+  view: PageView,
+  storeHost: string,
+  data: TechnologyData = technologyData(),
+): Promise<AppReport> {
+  const matches = await matchTechnologies(data, view);
+  const detections = new Map<string, Detection & { shopifyOnly: boolean }>();
+  for (const match of matches.values()) {
+    detections.set(match.tech.name, {
+      ...toDetection(data, match),
+      shopifyOnly: isShopifyOnly(match),
+    });
+  }
+  const urls = [...view.scriptSrcs, ...view.linkHrefs, ...view.requests.map((r) => r.url)];
+  for (const trace of shopifyAppTraces(urls, storeHost)) {
+    // An app the data set knows by this URL takes the trace; the platform's own patterns
+    // (`cdn.shopify.com` is Shopify) do not.
+    const owner = [...matches.values()].find(
+      (m) => isApp(m) && m.tech.scriptSrc.some((p) => p.regex.test(trace.url)),
+    );
+    const existing = detections.get(owner?.tech.name ?? trace.name);
+    if (existing) {
+      addEvidence(existing.evidence, trace.evidence);
+      existing.version ??= trace.version;
+      existing.shopifyOnly = existing.shopifyOnly || !owner;
+      continue;
+    }
+    detections.set(trace.name, {
+      name: trace.name,
+      categories: [SHOPIFY_APPS_CATEGORY],
+      version: trace.version,
+      confidence: 100,
+      evidence: [trace.evidence],
+      shopifyOnly: true,
+    });
+  }
+  const shopifySignals = serverShopifySignals(view.headers, view.cookies);
+  const withheld: string[] = [];
+  const apps: Detection[] = [];
+  const technologies: Detection[] = [];
+  for (const { shopifyOnly, ...detection } of detections.values()) {
+    if (shopifyOnly && shopifySignals.length === 0) withheld.push(detection.name);
+    else if (isApp(matches.get(detection.name))) apps.push(detection);
+    else technologies.push(detection);
+  }
+  const byName = (a: Detection, b: Detection) => compareText(a.name, b.name);
+  return {
+    apps: apps.sort(byName),
+    technologies: technologies.sort(byName),
+    shopifySignals,
+    withheld: withheld.sort(compareText),
   };
-  const urls = [
-    ...sources.scriptSrcs.map((url) => ({ url, via: "script src" })),
-    ...sources.linkHrefs.map((url) => ({ url, via: "link href" })),
-    ...inlineUrls(sources.inlineScripts).map((url) => ({ url, via: "inline script URL" })),
-  ];
-  for (const { url, via } of urls) {
-    const app = matchUrl(url) ?? shopifyAppScript(url);
-    if (app) add({ ...app, evidence: clip(`${via} ${url}`) });
-  }
-  for (const text of sources.inlineScripts) {
-    for (const fingerprint of APP_FINGERPRINTS) {
-      if (found.has(fingerprint.name)) continue;
-      const snippet = matchInline(fingerprint, text);
-      if (snippet) add(describe(fingerprint, clip(`inline script: ${snippet}`)));
-    }
-  }
-  return [...found.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
-function matchUrl(raw: string): Omit<DetectedApp, "evidence"> | null {
-  const url = URL.parse(raw);
-  if (!url) return null;
-  const host = url.hostname.toLowerCase();
-  const fingerprint = APP_FINGERPRINTS.find(
-    (f) =>
-      f.hosts.some((h) => host === h || host.endsWith(`.${h}`)) ||
-      (f.urls ?? []).some((pattern) => pattern.test(url.href)),
-  );
-  return fingerprint ? { name: fingerprint.name, category: fingerprint.category } : null;
+function toDetection(data: TechnologyData, match: TechMatch): Detection {
+  return {
+    name: match.tech.name,
+    categories: match.tech.categories.map((id) => data.categories.get(id) ?? `category ${id}`),
+    version: match.version,
+    confidence: match.confidence,
+    evidence: match.evidence,
+  };
 }
 
-/**
- * Shopify loads app scripts with the shop's name in `?shop=`. A theme app extension lives
- * under `cdn.shopify.com/extensions/<id>/<app>/`, so its folder names the app; any other
- * such script is named by its host.
- */
-function shopifyAppScript(raw: string): Omit<DetectedApp, "evidence"> | null {
-  const url = URL.parse(raw);
-  if (!url?.searchParams.has("shop")) return null;
-  const host = url.hostname.toLowerCase();
-  if (host === "cdn.shopify.com" || host.endsWith(".myshopify.com")) {
-    const extension = url.pathname.match(/^\/extensions\/[^/]+\/([^/]+)\//);
-    if (!extension?.[1]) return null;
-    return { name: extension[1], category: UNIDENTIFIED_APP_CATEGORY };
-  }
-  return { name: host, category: UNIDENTIFIED_APP_CATEGORY };
+function isShopifyOnly(match: TechMatch): boolean {
+  return match.tech.requires.includes("Shopify") || match.tech.categories.includes(SHOPIFY_APPS_ID);
 }
 
-function matchInline(fingerprint: AppFingerprint, text: string): string | null {
-  for (const pattern of fingerprint.inline ?? []) {
-    const match = pattern.exec(text);
-    if (match) return match[0];
-  }
-  return null;
+/** Traces without a data-set match are Shopify apps; others go by their categories. */
+function isApp(match: TechMatch | undefined): boolean {
+  if (!match) return true;
+  return match.tech.categories.some((id) => !NOT_APP_CATEGORIES.has(id));
 }
 
-/** Absolute URLs written in inline scripts, with JSON escapes (`\/`, `\u0026`) undone. */
-function inlineUrls(scripts: string[]): string[] {
-  const urls: string[] = [];
-  for (const script of scripts) {
-    const text = script.replace(/\\\//g, "/").replace(/\\u0026/gi, "&");
-    for (const match of text.matchAll(/https?:\/\/[^\s"'`<>()\\]+/g)) {
-      urls.push(match[0]);
-      if (urls.length >= MAX_INLINE_URLS) return urls;
-    }
-  }
-  return urls;
-}
-
-function describe(fingerprint: AppFingerprint, evidence: string): DetectedApp {
-  return { name: fingerprint.name, category: fingerprint.category, evidence };
-}
-
-function clip(text: string): string {
-  return text.length > MAX_EVIDENCE_CHARS ? `${text.slice(0, MAX_EVIDENCE_CHARS - 1)}…` : text;
-}
-
-/** Case-insensitive order, ties broken by code units, so the result never depends on locale. */
-function compareText(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  if (x !== y) return x < y ? -1 : 1;
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
+function addEvidence(list: Evidence[], evidence: Evidence) {
+  if (!list.some((e) => e.kind === evidence.kind && e.value === evidence.value))
+    list.push(evidence);
 }

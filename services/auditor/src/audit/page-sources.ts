@@ -14,6 +14,8 @@ export interface PageSources {
   title: string | null;
   /** `<meta property="og:site_name">`, trimmed; null when missing or blank. */
   ogSiteName: string | null;
+  /** `<link rel="alternate" hreflang>` languages (the published locales), no `x-default`. */
+  hreflangs: string[];
 }
 
 /** Parses `html`; relative URLs are resolved against `pageUrl`, unparsable ones are dropped. */
@@ -34,6 +36,7 @@ export function readPageSources(html: string, pageUrl: string): PageSources {
     inlineScripts: scripts.filter((s) => !s.hasAttribute("src")).map((s) => s.textContent ?? ""),
     title: blankToNull(pageTitle(document)),
     ogSiteName: blankToNull(siteName?.getAttribute("content")),
+    hreflangs: hreflangs(document),
   };
 }
 
@@ -41,6 +44,13 @@ export function readPageSources(html: string, pageUrl: string): PageSources {
 function pageTitle(document: ParsedDocument): string | null {
   const titles = [...document.querySelectorAll("title")];
   return titles.find((t) => !t.closest("svg"))?.textContent ?? null;
+}
+
+function hreflangs(document: ParsedDocument): string[] {
+  const languages = [...document.querySelectorAll('link[rel="alternate"][hreflang]')]
+    .map((link) => link.getAttribute("hreflang")?.trim() ?? "")
+    .filter((lang) => lang && lang.toLowerCase() !== "x-default");
+  return [...new Set(languages)];
 }
 
 function absoluteUrls(values: Array<string | null>, base: string): string[] {

@@ -1,32 +1,43 @@
 import { jobs } from "@shopsniffer/shared/db/schema";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
+import type { FileStorage } from "@shopsniffer/shared/storage/file-storage";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
-import { readShopifyGlobals } from "@shopsniffer/shared/store/globals";
 import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
 import { isoNow } from "@shopsniffer/shared/time";
 import { eq } from "drizzle-orm";
+import type { BrowserHost } from "../browser/browser-host.ts";
 import type { AuditorService } from "../config.ts";
-import { detectApps } from "./detect-apps.ts";
+import { lookAtPage } from "./look.ts";
 import { fetchMetaJson } from "./meta-json.ts";
-import { readPageSources } from "./page-sources.ts";
+import { saveScreenshot, SCREENSHOT_KEY } from "./screenshot-file.ts";
 import { buildShopMeta, type ShopMeta } from "./shop-meta.ts";
+import { technologyData } from "./tech-data.ts";
 
-/**
- * The `audit` stage: reads the store's home page and `/meta.json` and saves `jobs.shop_meta`.
- * A store that became password-protected or stopped looking like Shopify since the job was
- * accepted fails the job; network trouble and 429/5xx answers are retried.
- */
-export function auditStage(svc: AuditorService, fetchStore: StoreFetcher): StageSpec {
-  return { stage: "audit", firstStep: "audit", handle: (run) => runAudit(svc, fetchStore, run) };
+/** What the audit stage works with besides the service. */
+export interface AuditDeps {
+  fetchStore: StoreFetcher;
+  browser: BrowserHost;
+  storage: FileStorage;
 }
 
-async function runAudit(svc: AuditorService, fetchStore: StoreFetcher, run: StageRun) {
+/**
+ * The `audit` stage: renders the store's home page in Chromium (or reads its static HTML
+ * when no browser can be used), reads `/meta.json`, detects apps and technologies, stores the
+ * screenshot and saves `jobs.shop_meta`. A store that became password-protected or stopped
+ * looking like Shopify since the job was accepted fails the job; network trouble and 429/5xx
+ * answers are retried. A missing or failing browser never fails the job.
+ */
+export function auditStage(svc: AuditorService, deps: AuditDeps): StageSpec {
+  return { stage: "audit", firstStep: "audit", handle: (run) => runAudit(svc, deps, run) };
+}
+
+async function runAudit(svc: AuditorService, deps: AuditDeps, run: StageRun) {
   const jobId = run.job.id;
   await startStep(svc.db, jobId, "audit", run.attempt);
   await run.progress.status(jobId, "audit", 0);
 
-  const shopMeta = await auditStore(fetchStore, run);
+  const { shopMeta, screenshotBytes } = await auditStore(svc, deps, run);
   await svc.db.write((db) =>
     db
       .update(jobs)
@@ -38,17 +49,54 @@ async function runAudit(svc: AuditorService, fetchStore: StoreFetcher, run: Stag
     primary_domain: shopMeta.primary_domain,
     theme_name: shopMeta.theme_name,
     apps: shopMeta.detected_apps.length,
+    mode: shopMeta.audit_mode,
+    ...(shopMeta.audit_mode_reason ? { reason: shopMeta.audit_mode_reason } : {}),
+    requests: shopMeta.page.requests.length,
+    screenshot_bytes: screenshotBytes,
   });
   await run.progress.status(jobId, "audit", 1);
   await run.progress.step(jobId, "audit", "completed");
 }
 
 /** Inspects the store behind the job's domain and gathers its `shop_meta`. */
-async function auditStore(fetchStore: StoreFetcher, run: StageRun): Promise<ShopMeta> {
-  const inspection = await inspectStore(fetchStore, run.job.domain);
+async function auditStore(
+  svc: AuditorService,
+  deps: AuditDeps,
+  run: StageRun,
+): Promise<{ shopMeta: ShopMeta; screenshotBytes: number | null }> {
+  const inspection = await inspectStore(deps.fetchStore, run.job.domain);
   assertAnalysable(inspection);
-  const meta = await fetchMetaJson(fetchStore, inspection.finalUrl, run.log);
-  const sources = readPageSources(inspection.html, inspection.finalUrl);
-  const globals = readShopifyGlobals(inspection.html);
-  return buildShopMeta({ inspection, globals, meta, sources, apps: detectApps(sources) });
+  const meta = await fetchMetaJson(deps.fetchStore, inspection.finalUrl, run.log);
+  const data = technologyData();
+  const look = await lookAtPage({
+    inspection,
+    data,
+    fetchStore: deps.fetchStore,
+    browser: deps.browser,
+    config: svc.config,
+    log: run.log,
+  });
+  let screenshotBytes: number | null = null;
+  if (look.screenshot) {
+    screenshotBytes = await saveScreenshot(
+      { db: svc.db, storage: deps.storage, retentionDays: svc.config.EXPORT_RETENTION_DAYS },
+      run.job.id,
+      look.screenshot,
+    );
+  }
+  run.log.info(
+    { mode: look.page.mode, reason: look.page.reason, apps: look.report.apps.length },
+    "store audited",
+  );
+  const shopMeta = buildShopMeta({
+    inspection,
+    meta,
+    globals: look.globals,
+    sources: look.sources,
+    report: look.report,
+    page: look.page,
+    screenshot: screenshotBytes === null ? null : SCREENSHOT_KEY,
+    fingerprints: data.source,
+  });
+  return { shopMeta, screenshotBytes };
 }

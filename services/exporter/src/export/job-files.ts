@@ -3,7 +3,7 @@ import type { Db } from "@shopsniffer/shared/db/client";
 import { jobFiles, jobs } from "@shopsniffer/shared/db/schema";
 import type { FileStorage } from "@shopsniffer/shared/storage/file-storage";
 import { isoNow } from "@shopsniffer/shared/time";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
@@ -37,6 +37,7 @@ export async function saveJobFiles(target: FileTarget, jobId: string, files: Exp
     sizes[file.key] = size;
   }
   const now = new Date();
+  const added = JSON.stringify(downloadsOf(files));
   const expiresAt = isoNow(new Date(now.getTime() + target.retentionDays * DAY_MS));
   await target.db.write((db) =>
     db.transaction(async (tx) => {
@@ -56,7 +57,11 @@ export async function saveJobFiles(target: FileTarget, jobId: string, files: Exp
       }
       await tx
         .update(jobs)
-        .set({ downloads: downloadsOf(files), updatedAt: isoNow(now) })
+        // Merged, so entries other stages added (the audit's `screenshot`) stay.
+        .set({
+          downloads: sql`json_patch(coalesce(${jobs.downloads}, '{}'), ${added})`,
+          updatedAt: isoNow(now),
+        })
         .where(eq(jobs.id, jobId));
     }),
   );

@@ -1,0 +1,109 @@
+import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
+import type { Browser, Page } from "playwright-core";
+import { readGlobalPaths, readShopifyObject } from "./page-probe.ts";
+import { type RequestLog, routeRequests } from "./request-router.ts";
+
+export const VIEWPORT = { width: 1280, height: 800 };
+/** After `load`, how long the page may keep fetching before it is read. */
+const SETTLE_MAX_MS = 3_000;
+/** The network counts as quiet after this long without a request finishing. */
+const QUIET_MS = 500;
+/** Budget of each step after loading: reading globals, the DOM, the screenshot. */
+const STEP_TIMEOUT_MS = 10_000;
+
+export interface RenderOptions {
+  url: string;
+  fetchStore: StoreFetcher;
+  thirdParty: "guarded" | "block";
+  /** Until the `load` event; past it the page is read as it stands. */
+  timeoutMs: number;
+  /** Global paths the fingerprints look for. */
+  jsPaths: string[];
+}
+
+/** The home page as Chromium rendered it. */
+export interface RenderedPage {
+  url: string;
+  /** The DOM after scripts ran, serialised. */
+  html: string;
+  document: { status: number; headers: Headers };
+  log: RequestLog;
+  globals: Map<string, string>;
+  /** `window.Shopify`'s facts, or null. */
+  shopify: Record<string, unknown> | null;
+  cookies: Array<{ name: string; value: string }>;
+  screenshot: Uint8Array | null;
+  /** True when `load` did not fire in time and the page was read as it stood. */
+  loadTimedOut: boolean;
+  timings: { load_ms: number; total_ms: number };
+}
+
+/**
+ * Renders `url` in a fresh context of the shared browser (no service workers, nothing kept
+ * between audits), every request answered by the router. Throws when the page itself could
+ * not be loaded; the caller then reads the static HTML instead.
+ */
+export async function renderPage(browser: Browser, options: RenderOptions): Promise<RenderedPage> {
+  const started = performance.now();
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    serviceWorkers: "block",
+    acceptDownloads: false,
+  });
+  try {
+    const log = await routeRequests(context, {
+      storeHost: new URL(options.url).hostname.toLowerCase(),
+      fetchStore: options.fetchStore,
+      thirdParty: options.thirdParty,
+      requestTimeoutMs: Math.min(options.timeoutMs, 15_000),
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const loadTimedOut = await load(page, options);
+    const loadMs = Math.round(performance.now() - started);
+    if (!log.document) throw new Error("the page itself did not load");
+    await settle(log);
+    const globals = await page.evaluate(readGlobalPaths, options.jsPaths);
+    const shopify = await page.evaluate(readShopifyObject);
+    const html = await page.content();
+    const screenshot = await page
+      .screenshot({ type: "png", timeout: STEP_TIMEOUT_MS })
+      .then((png) => new Uint8Array(png))
+      .catch(() => null);
+    const cookies = (await context.cookies()).map((c) => ({ name: c.name, value: c.value }));
+    return {
+      url: page.url(),
+      html,
+      document: log.document,
+      log,
+      globals: new Map(Object.entries(globals)),
+      shopify,
+      cookies,
+      screenshot,
+      loadTimedOut,
+      timings: { load_ms: loadMs, total_ms: Math.round(performance.now() - started) },
+    };
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+/** Navigates and waits for `load`; true when it timed out (the page is read anyway). */
+async function load(page: Page, options: RenderOptions): Promise<boolean> {
+  try {
+    await page.goto(options.url, { waitUntil: "load", timeout: options.timeoutMs });
+    return false;
+  } catch (error) {
+    if (error instanceof Error && error.name === "TimeoutError") return true;
+    throw error;
+  }
+}
+
+/** Waits until no request is in flight for a moment, or `SETTLE_MAX_MS` passed. */
+async function settle(log: RequestLog): Promise<void> {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  while (Date.now() < deadline) {
+    if (log.inflight === 0 && Date.now() - log.lastActivity >= QUIET_MS) return;
+    await Bun.sleep(100);
+  }
+}
