@@ -4,6 +4,7 @@ import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { createApp } from "./app.ts";
 import { gatewayConfigSchema } from "./config.ts";
 import { storeChecker } from "./store-check.ts";
+import { startPaymentReconciler } from "./x402/reconciler.ts";
 
 const svc = await bootService("gateway", gatewayConfigSchema);
 const fetchStore = createStoreFetcher({
@@ -19,10 +20,12 @@ const app = createApp({ svc, fetchStore, checkStore }).listen({
 });
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
 const health = startHealthServer(svc);
+const reconciler = startPaymentReconciler({ svc, fetchStore, checkStore });
 
 onShutdown(async () => {
   // Closes open progress sockets too; clients reconnect to another replica or after restart.
   await app.stop(true);
+  await reconciler.stop();
   await health?.stop();
   await svc.close();
 });

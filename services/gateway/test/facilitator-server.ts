@@ -26,6 +26,8 @@ export interface FakeFacilitator {
     verifyDelayMs: number;
     /** The transfer happens, then the answer is held back this long. */
     settleDelayMs: number;
+    /** `/settle` answers HTTP 500 without a body, and transfers nothing. */
+    settleBroken: boolean;
   };
   calls: { verify: number; settle: number };
   /** Nonces (lower-case `payer:nonce`) transferred so far. */
@@ -43,7 +45,13 @@ const usedEvent = parseAbiItem(
 
 export function startFacilitator(): FakeFacilitator {
   const fake = {
-    mode: { insufficientFunds: false, settleFailure: null, verifyDelayMs: 0, settleDelayMs: 0 },
+    mode: {
+      insufficientFunds: false,
+      settleFailure: null,
+      verifyDelayMs: 0,
+      settleDelayMs: 0,
+      settleBroken: false,
+    },
     calls: { verify: 0, settle: 0 },
     used: new Set<string>(),
   } as Omit<FakeFacilitator, "url" | "rpcUrl" | "setDown" | "stop">;
@@ -77,6 +85,7 @@ export function startFacilitator(): FakeFacilitator {
 
   const settle = async (body: Body) => {
     fake.calls.settle++;
+    if (fake.mode.settleBroken) return new Response("internal error", { status: 500 });
     const auth = body.paymentPayload?.payload?.authorization;
     const network = body.paymentRequirements?.network;
     const reason = fake.mode.settleFailure ?? (await problem(body, fake));

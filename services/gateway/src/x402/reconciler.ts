@@ -27,6 +27,11 @@ const EXPIRY_GRACE_SECONDS = 60;
  */
 export function startPaymentReconciler(deps: GatewayDeps) {
   const settings = x402Settings(deps.svc.config);
+  if (settings) {
+    const { network, payTo, priceAtomic, facilitatorUrl } = settings;
+    const price = priceAtomic.toString();
+    deps.svc.log.info({ network, payTo, price, facilitatorUrl }, "x402 pay-per-job on");
+  }
   let running: Promise<unknown> = Promise.resolve();
   const timer = settings
     ? setInterval(() => {

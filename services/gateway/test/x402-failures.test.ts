@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { jobs, payments } from "@shopsniffer/shared/db/schema";
+import { DEMO_DOMAIN } from "@shopsniffer/shared/storefront/demo-store";
+import { isoNow } from "@shopsniffer/shared/time";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { GatewayDeps } from "../src/deps.ts";
+import { reconcilePayments } from "../src/x402/reconciler.ts";
+import { type PaidGateway, PRICE, settlementOf, startPaidGateway } from "./facilitator-gateway.ts";
+import { signPayment } from "./facilitator-payer.ts";
+
+let paid: PaidGateway;
+const payer = privateKeyToAccount(generatePrivateKey());
+const job = { domain: DEMO_DOMAIN };
+
+beforeAll(async () => {
+  paid = await startPaidGateway();
+});
+
+afterAll(async () => {
+  await paid?.stop();
+});
+
+async function pay(header: string) {
+  const res = await paid.post(job, { "x-payment": header });
+  return { res, body: (await res.json()) as Record<string, any> };
+}
+
+async function signed() {
+  const { header, payload } = await signPayment(payer, { to: paid.payTo, value: PRICE });
+  return { header, nonce: payload.payload.authorization.nonce };
+}
+
+/** One reconciler round; it needs only the service context of the gateway's deps. */
+const reconcile = () => reconcilePayments({ svc: paid.gw.svc } as GatewayDeps);
+
+describe("facilitator outages", () => {
+  test("facilitator down: 503 with Retry-After, the claim released, then the payment works", async () => {
+    const { header, nonce } = await signed();
+    paid.facilitator.setDown(true);
+    try {
+      const { res, body } = await pay(header);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(body.code).toBe("unavailable");
+      expect(await paid.payment(payer.address, nonce)).toBeFalsy();
+    } finally {
+      paid.facilitator.setDown(false);
+    }
+    const retried = await pay(header);
+    expect(retried.res.status).toBe(201);
+    expect(settlementOf(retried.res)?.success).toBe(true);
+  });
+
+  test("a facilitator slower than its timeout is the same as down", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.verifyDelayMs = 3_000;
+    try {
+      const { res } = await pay(header);
+      expect(res.status).toBe(503);
+      expect(await paid.payment(payer.address, nonce)).toBeFalsy();
+    } finally {
+      paid.facilitator.mode.verifyDelayMs = 0;
+    }
+    expect(await paid.jobCount()).toBe(jobs);
+    expect((await pay(header)).res.status).toBe(201);
+  });
+});
+
+describe("settlement", () => {
+  test("a failed settlement is a 402 with the failure header, and no job runs", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.settleFailure = "invalid_transaction_state";
+    try {
+      const { res, body } = await pay(header);
+      expect(res.status).toBe(402);
+      expect(body.error).toBe("invalid_transaction_state");
+      expect(settlementOf(res)).toMatchObject({
+        success: false,
+        errorReason: "invalid_transaction_state",
+        transaction: "",
+        network: "base",
+      });
+    } finally {
+      paid.facilitator.mode.settleFailure = null;
+    }
+    expect(await paid.jobCount()).toBe(jobs);
+    const row = await paid.payment(payer.address, nonce);
+    expect(row).toMatchObject({ status: "failed", errorReason: "invalid_transaction_state" });
+    expect(await paid.gw.request(`/api/jobs/${row?.jobId}`).then((r) => r.status)).toBe(404);
+    expect((await pay(header)).res.status).toBe(402);
+  });
+
+  test("an unknown outcome found settled on chain is reconciled into one queued job", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.settleDelayMs = 3_000;
+    try {
+      const { res, body } = await pay(header);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(body.error).toContain("same X-PAYMENT");
+    } finally {
+      paid.facilitator.mode.settleDelayMs = 0;
+    }
+    const row = await paid.payment(payer.address, nonce);
+    expect(row?.status).toBe("unknown");
+    expect(await paid.jobCount()).toBe(jobs);
+    expect(await paid.gw.request(`/api/jobs/${row?.jobId}`).then((r) => r.status)).toBe(404);
+    expect((await pay(header)).res.status).toBe(503);
+
+    const settles = paid.facilitator.calls.settle;
+    const counts = await reconcile();
+    expect(counts).toMatchObject({ settled: 1, stillUnknown: 0 });
+    expect(paid.facilitator.calls.settle).toBe(settles);
+    const after = await paid.payment(payer.address, nonce);
+    expect(after?.status).toBe("settled");
+    expect(after?.transaction).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await paid.jobCount()).toBe(jobs + 1);
+
+    const again = await pay(header);
+    expect(again.res.status).toBe(200);
+    expect(again.body.job.id).toBe(row?.jobId);
+    expect(await reconcile()).toMatchObject({ settled: 0, requeued: 0 });
+    expect(await paid.jobCount()).toBe(jobs + 1);
+  });
+
+  test("an unknown outcome that never reached the chain is settled again by the reconciler", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.settleBroken = true;
+    try {
+      expect((await pay(header)).res.status).toBe(503);
+      expect(await reconcile()).toMatchObject({ settled: 0, stillUnknown: 1 });
+    } finally {
+      paid.facilitator.mode.settleBroken = false;
+    }
+    expect(await paid.jobCount()).toBe(jobs);
+    expect(await reconcile()).toMatchObject({ settled: 1 });
+    expect((await paid.payment(payer.address, nonce))?.status).toBe("settled");
+    expect(await paid.jobCount()).toBe(jobs + 1);
+  });
+
+  test("the reconciler frees claims a stopped gateway left, and queues paid jobs it lost", async () => {
+    const { db } = paid.gw.svc.db;
+    const long = isoNow(new Date(Date.now() - 10 * 60_000));
+    const stale = await signed();
+    const lost = await signed();
+    expect((await pay(lost.header)).res.status).toBe(201);
+    const lostRow = await paid.payment(payer.address, lost.nonce);
+    await paid.gw.svc.db.write(async (w) => {
+      await w.insert(payments).values({
+        ...(lostRow as NonNullable<typeof lostRow>),
+        nonce: stale.nonce.toLowerCase(),
+        status: "claimed",
+        updatedAt: long,
+      });
+      await w.delete(jobs).where(eq(jobs.id, lostRow?.jobId ?? ""));
+    });
+    const before = await paid.jobCount();
+    const counts = await reconcile();
+    expect(counts).toMatchObject({ released: 1, requeued: 1 });
+    expect(await paid.payment(payer.address, stale.nonce)).toBeFalsy();
+    expect(await paid.jobCount()).toBe(before + 1);
+    const rows = await db
+      .select()
+      .from(payments)
+      .where(eq(payments.jobId, lostRow?.jobId ?? ""));
+    expect(rows.map((r) => r.status)).toEqual(["settled"]);
+  });
+});
