@@ -74,6 +74,9 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
       disableCSRFCheck: false,
     },
     telemetry: { enabled: false },
+    // FIXME: Better Auth's own limiter on /api/auth (sign-in attempts; on when NODE_ENV is
+    // production) keeps its counters in process memory, so each gateway replica counts apart.
+    // Its "database" storage needs a rateLimit table from the CLI and one more migration.
     // No `level` here: with one set, Better Auth also prints refused requests to the console.
     logger: {
       log(level, message, ...args) {
