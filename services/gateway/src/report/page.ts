@@ -48,6 +48,7 @@ ${header(job, meta)}
 ${running ? progress(job) : ""}
 ${job.status === "errored" ? failure(job) : ""}
 ${identity(job, meta)}
+${screenshot(job, data.files)}
 ${counts(job)}
 ${insightsSection(insights)}
 ${changesSection(insights.changes)}
@@ -140,6 +141,19 @@ ${headRow(["Step", "Status", "Attempts", "Time", "Note"])}
 function note(step: ReportData["steps"][number]): string {
   const detail = step.detail ?? {};
   return step.error ?? (typeof detail.reason === "string" ? detail.reason : "");
+}
+
+/** The audit's home page screenshot, while its file is kept. */
+function screenshot(job: JobRow, files: ReportData["files"]): Safe {
+  const file = files.find((f) => f.key === "screenshot.png");
+  const now = isoNow();
+  if (!file || file.purgedAt !== null || (file.expiresAt !== null && file.expiresAt <= now)) {
+    return html``;
+  }
+  const src = `/api/downloads?jobId=${job.id}&key=screenshot.png`;
+  return html`<section aria-labelledby="shot-h"><h2 id="shot-h">Home page</h2>
+<img src="${src}" alt="Screenshot of the store's home page" width="640" height="400"
+loading="lazy"></section>`;
 }
 
 function downloads(job: JobRow, files: ReportData["files"]): Safe {
