@@ -16,8 +16,13 @@ export interface LocalStack {
 /**
  * Starts its own NATS, database and the four services on free ports in a new temporary
  * directory (service logs in `<dataDir>/logs`), sending `storeOrigins` domains to local stores.
+ * `extraEnv` adds or overrides settings (e.g. concurrency, rate limits) for every service.
  */
-export async function startLocalStack(name: string, storeOrigins: string): Promise<LocalStack> {
+export async function startLocalStack(
+  name: string,
+  storeOrigins: string,
+  extraEnv: Record<string, string> = {},
+): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), `shopsniffer-${name}-`));
   const port = freePort();
   const stack = await bootStack({
@@ -30,6 +35,7 @@ export async function startLocalStack(name: string, storeOrigins: string): Promi
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       STORE_ORIGINS: storeOrigins,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      ...extraEnv,
     },
     output: { dir: join(dataDir, "logs") },
   });
