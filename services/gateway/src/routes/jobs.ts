@@ -31,6 +31,13 @@ const createJobBody = t.Object(
 
 export type CreateJobBody = typeof createJobBody.static;
 
+/** x402 v1 payment requirements (standard fields and the nested form); see the README. */
+const paymentRequired = t.Any({
+  description:
+    '{ error: "Payment Required" or the refusal reason, x402Version: 1, accepts: [...], ' +
+    'x402: { version: "1", accepts: [...] }, payer? }',
+});
+
 const lookupQuery = t.Object({
   id: t.Optional(t.String({ maxLength: 200, description: "Job id." })),
   domain: t.Optional(t.String({ maxLength: 2048, description: "Latest job of this store." })),
@@ -44,7 +51,14 @@ export function jobRoutes(deps: GatewayDeps) {
       parse: ({ request }) => authenticateThenParse(deps, request),
       body: createJobBody,
       detail: { summary: "Create a store analysis job", tags: ["Jobs"] },
-      response: { 201: t.Object({ job: t.Any() }), 400: errorBody, 401: errorBody },
+      response: {
+        201: t.Object({ job: t.Any() }),
+        200: t.Object({ job: t.Any() }, { description: "An x402 payment sent again: its job." }),
+        400: errorBody,
+        401: errorBody,
+        402: paymentRequired,
+        503: errorBody,
+      },
     })
     .get("/jobs", ({ query }) => lookupJob(deps, query), {
       query: lookupQuery,
