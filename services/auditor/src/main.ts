@@ -4,6 +4,7 @@ import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner"
 import { openStorage } from "@shopsniffer/shared/storage/open-storage";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { auditStage } from "./audit/stage.ts";
+import { technologyData } from "./audit/tech-data.ts";
 import { createBrowserHost } from "./browser/browser-host.ts";
 import { auditorConfigSchema } from "./config.ts";
 import { createPagespeedProvider } from "./pagespeed/provider.ts";
@@ -22,13 +23,18 @@ const browser = createBrowserHost({
   log: svc.log,
 });
 const audit = auditStage(svc, { fetchStore, browser, storage: openStorage(config) });
+// Compiled now rather than in the first audit (a second or two of CPU).
+const fingerprints = technologyData();
 
 const stop = await runStages(
   svc,
   [audit, pagespeedStage(svc, provider, fetchStore)],
   runnerOptions(config, config.AUDITOR_CONCURRENCY),
 );
-svc.log.info({ pagespeedProvider: provider.name }, "auditor started");
+svc.log.info(
+  { pagespeedProvider: provider.name, technologies: fingerprints.technologies.length },
+  "auditor started",
+);
 const health = startHealthServer(svc);
 
 onShutdown(async () => {

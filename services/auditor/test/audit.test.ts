@@ -17,6 +17,8 @@ import { and, eq } from "drizzle-orm";
 import { type AuditDeps, auditStage } from "../src/audit/stage.ts";
 import { createBrowserHost } from "../src/browser/browser-host.ts";
 import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
+import { saveJobFiles } from "../../exporter/src/export/job-files.ts";
+import { saveScreenshot } from "../src/audit/screenshot-file.ts";
 import type { ShopMeta } from "../src/audit/shop-meta.ts";
 import { insertJob, reload, waitForEnd } from "./helpers.ts";
 
@@ -183,6 +185,27 @@ describe("audit", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "store_unreachable", retryable: true });
+  });
+
+  test("the screenshot joins the job's downloads and survives the exporter's files", async () => {
+    const job = await insertJob(svc, DEMO);
+    const target = { db: svc.db, storage: deps.storage, retentionDays: 90 };
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    expect(await saveScreenshot(target, job.id, png)).toBe(png.byteLength);
+    expect((await reload(svc, job.id)).downloads).toEqual({ screenshot: "screenshot.png" });
+    const csv = new Response("Handle\n").body as ReadableStream<Uint8Array>;
+    await saveJobFiles(target, job.id, [
+      { key: "products.csv", contentType: "text/csv", body: csv },
+    ]);
+    // A rerun of the audit replaces the file and keeps the exporter's entry.
+    await saveScreenshot(target, job.id, png);
+    expect((await reload(svc, job.id)).downloads).toEqual({
+      screenshot: "screenshot.png",
+      csv: "products.csv",
+    });
+    const stored = await deps.storage.get(job.id, "screenshot.png");
+    expect(stored?.contentType).toBe("image/png");
+    expect(stored?.size).toBe(png.byteLength);
   });
 
   test("errors a job whose site only mentions Shopify as not_shopify", async () => {
