@@ -15,6 +15,12 @@ export const faultKinds = [
   "challenge",
   /** 200 with a challenge HTML page, even under `.json` paths. */
   "challenge-page",
+  /** Never answers: the connection stays open until the client gives up or the store stops. */
+  "stall",
+  /** Drops the connection before any answer (the client sees ECONNRESET). */
+  "reset",
+  /** 200 JSON cut off halfway through, as when a connection dies mid-body. */
+  "truncated-json",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -34,6 +40,8 @@ const CHALLENGE_HTML =
   '<div id="challenge-platform"></div><script>window._cf_chl_opt={cType:"managed"}</script>' +
   "</body></html>";
 
+const TRUNCATED_JSON = '{"products":[{"id":1,"title":"Cut off mid-bo';
+
 /** The response a fault sends. */
 export function faultResponse(fault: StorefrontFault): Response {
   switch (fault.kind) {
@@ -51,6 +59,14 @@ export function faultResponse(fault: StorefrontFault): Response {
     }
     case "challenge-page":
       return reply(null, "html", CHALLENGE_HTML, 200);
+    case "stall":
+      return new Response(new ReadableStream({ start() {} }));
+    case "reset":
+      return new Response(
+        new ReadableStream({ start: (controller) => controller.error(new Error("fault: reset")) }),
+      );
+    case "truncated-json":
+      return reply(null, "json", TRUNCATED_JSON, 200);
     default: {
       const never: never = fault.kind;
       throw new Error(`unknown fault ${String(never)}`);
