@@ -55,6 +55,13 @@ const crawlRequests = new Counter({
   registers: [registry],
 });
 
+const notificationAttempts = new Counter({
+  name: "shopsniffer_notification_attempts_total",
+  help: "Webhook and email delivery attempts, by kind and outcome (delivered, failed)",
+  labelNames: ["kind", "outcome"],
+  registers: [registry],
+});
+
 const wsConnections = new Gauge({
   name: "shopsniffer_websocket_connections",
   help: "Progress WebSocket connections open on this gateway",
@@ -96,6 +103,11 @@ export async function countCrawl<T extends Response>(url: URL, request: Promise<
     crawlRequests.inc({ host, status: "error" });
     throw error;
   }
+}
+
+/** Counts one notification attempt (`webhook` or `email`). */
+export function countNotificationAttempt(kind: string, delivered: boolean): void {
+  notificationAttempts.inc({ kind, outcome: delivered ? "delivered" : "failed" });
 }
 
 /** +1 when a progress socket opens, -1 when it closes. */

@@ -22,11 +22,21 @@ const STAGES_OF = {
 
 let nats: LocalNats;
 let store: RunningStorefront;
+let receiver: ReturnType<typeof Bun.serve>;
+const webhooks: string[] = [];
 let harness: StackHarness;
 const healthPorts = new Map<ServiceName, number>();
 
 beforeAll(async () => {
   nats = await startTestNats();
+  receiver = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: async (request) => {
+      webhooks.push(await request.text());
+      return new Response(null, { status: 204 });
+    },
+  });
   store = await startStorefront(
     { store: generateDemoStore({ productCount: 300 }) },
     { latencyMs: 100 },
@@ -37,6 +47,7 @@ beforeAll(async () => {
     HEALTH_PORT: "0",
     HEALTH_HOST: "127.0.0.1",
     METRICS_TOKEN: TOKEN,
+    WEBHOOK_ALLOW_PRIVATE: "true",
     // The health listener's port is read from its "health listening" log line.
     LOG_LEVEL: "info",
   });
@@ -47,6 +58,7 @@ afterAll(async () => {
   await harness?.stop();
   await nats?.stop();
   await store?.stop();
+  await receiver?.stop(true);
 }, 30_000);
 
 /** Waits for the service's log to name the port its health listener bound. */
@@ -122,7 +134,10 @@ test("a job moves the counters of every service", async () => {
   const created = await fetch(`${harness.stack.gatewayUrl}/api/jobs`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": harness.apiKey },
-    body: JSON.stringify({ domain: DEMO_DOMAIN }),
+    body: JSON.stringify({
+      domain: DEMO_DOMAIN,
+      webhook_url: `http://127.0.0.1:${receiver.port}/hook`,
+    }),
   }).then((r) => r.json());
   const jobId: string = created.job.id;
 
@@ -166,6 +181,20 @@ test("a job moves the counters of every service", async () => {
     }
     expect(text).toContain(`service="${name}"`);
   }
+
+  const delivered = await until(
+    async () =>
+      sample(
+        await scrape("exporter"),
+        "shopsniffer_notification_attempts_total",
+        'kind="webhook"',
+        'outcome="delivered"',
+      ),
+    (count) => count === 1,
+    "webhook attempts",
+  );
+  expect(delivered).toBe(1);
+  expect(webhooks.length).toBe(1);
 
   const crawler = await scrape("crawler");
   const okRequests = sample(

@@ -1,5 +1,6 @@
 import type { Db } from "@shopsniffer/shared/db/client";
 import type { Logger } from "@shopsniffer/shared/log";
+import { countNotificationAttempt } from "@shopsniffer/shared/metrics";
 import {
   type AttemptResult,
   beginAttempt,
@@ -73,6 +74,7 @@ export async function attemptNotification(
   const result = await notification.send();
   const durationMs = Math.round(performance.now() - started);
   const fields = { kind: notification.kind, attempt, code: result.code, durationMs };
+  countNotificationAttempt(notification.kind, result.ok);
   if (result.ok) ctx.log.info({ ...fields, outcome: "delivered" }, "notification attempt");
   else ctx.log.warn({ ...fields, outcome: "failed", error: result.error }, "notification attempt");
   return settleAttempt(ctx, row, attempt, result);
