@@ -10,6 +10,7 @@ import { requestLog } from "./request-log.ts";
 import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { downloadRoutes } from "./routes/downloads.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { pagespeedRoutes } from "./routes/pagespeed.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { progressSocketRoutes } from "./routes/progress-socket.ts";
 import { reportPageRoutes } from "./routes/report-page.ts";
@@ -39,6 +40,7 @@ export function createApp(deps: GatewayDeps) {
     .use(apiKeyRoutes(deps))
     .use(downloadRoutes(deps))
     .use(reportRoutes(deps))
+    .use(pagespeedRoutes(deps))
     .use(progressSocketRoutes(deps));
   // normalize: false turns unknown body fields into a 400 instead of dropping them silently.
   return new Elysia({ normalize: false })
@@ -48,7 +50,10 @@ export function createApp(deps: GatewayDeps) {
     .error({ AppError })
     .onError(({ code, error, set, request }) => {
       const { status, body, headers } = errorResponse(code, error);
-      if (status >= 500) deps.svc.log.error({ err: error, url: request.url }, "request failed");
+      if (status >= 500) {
+        const requestId = set.headers["x-request-id"];
+        deps.svc.log.error({ err: error, url: request.url, requestId }, "request failed");
+      }
       set.status = status;
       if (headers) Object.assign(set.headers, headers);
       return body;

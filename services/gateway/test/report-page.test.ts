@@ -61,6 +61,31 @@ const CHANGES = {
   sell_outs: { count: 0, examples: [] },
 };
 
+/** `insights.seo` as the exporter writes it: scores per area and findings, worst first. */
+const SEO = {
+  scores: { seo: 71, content: 88, catalog: null },
+  findings: [
+    {
+      id: "noindex",
+      area: "seo",
+      severity: "error",
+      count: 1,
+      checked: 6,
+      examples: ["https://maison.example/collections/<x>"],
+    },
+    {
+      id: "variant_without_sku",
+      area: "catalog",
+      severity: "notice",
+      count: 12,
+      checked: 180,
+      examples: ["tee (S)", "tee (M)", "tee (L)", "cap (One)"],
+    },
+  ],
+  not_checked: [{ id: "collection_empty", reason: "collections came from the sitemap" }],
+  sampled_pages: 7,
+};
+
 async function insertJob(status: "completed" | "processing") {
   const id = crypto.randomUUID();
   const now = isoNow();
@@ -108,6 +133,7 @@ async function insertJob(status: "completed" | "processing") {
         price_histogram: HISTOGRAM,
         published: { as_of: now, last_30_days: 4, last_90_days: 11 },
         changes: CHANGES,
+        seo: SEO,
       },
       downloads: { csv: "products.csv" },
     });
@@ -185,6 +211,20 @@ test.skipIf(!hasChromium)(
     const text = await page.textContent("main");
     expect(text).toContain("83.33% of variants available");
     expect(text).toContain("Average discount 18.5%, deepest 40%");
+    expect(await page.locator("#seo-scores li").allTextContents()).toEqual([
+      "71 SEO score",
+      "88 Content score",
+      "— Catalog score",
+    ]);
+    expect(await page.locator("#seo-findings tbody tr").allTextContents()).toEqual([
+      expect.stringMatching(
+        /^error\s*Pages marked noindex\s*1 of 6\s*https:\/\/maison\.example\/collections\/<x>$/,
+      ),
+      expect.stringMatching(
+        /^notice\s*Variants without SKU\s*12 of 180\s*tee \(S\), tee \(M\), tee \(L\)$/,
+      ),
+    ]);
+    expect(text).toContain("Not checked: Empty collections (collections came from the sitemap)");
     expect(await page.locator("#changes tr").allTextContents()).toEqual([
       expect.stringMatching(/^Products added\s*2\s*new-tee, new-<cap>$/),
       expect.stringMatching(/^Products removed\s*1\s*old-tee$/),

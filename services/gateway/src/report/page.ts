@@ -6,6 +6,7 @@ import { pagespeedSection } from "./pagespeed.ts";
 import { headRow, html, Safe } from "./html.ts";
 import { type Insights, insightsSection } from "./insights.ts";
 import { liveProgressScript } from "./live.ts";
+import { type SeoInsights, seoSection } from "./seo.ts";
 import { REPORT_STYLE } from "./style.ts";
 
 /** Everything the report page shows about one job. */
@@ -52,6 +53,7 @@ ${screenshot(job, data.files)}
 ${counts(job)}
 ${insightsSection(insights)}
 ${changesSection(insights.changes)}
+${seoSection((job.insights as { seo?: SeoInsights } | null)?.seo)}
 ${apps(meta)}
 ${pagespeedSection(data.steps)}
 ${stepsTable(data.steps)}
