@@ -143,6 +143,33 @@ describe("settlement", () => {
     expect(await paid.jobCount()).toBe(jobs + 1);
   });
 
+  test("an unknown outcome never seen on chain fails once the authorization expired", async () => {
+    const { header, nonce } = await signed();
+    paid.facilitator.mode.settleBroken = true;
+    try {
+      expect((await pay(header)).res.status).toBe(503);
+      const row = await paid.payment(payer.address, nonce);
+      const stored = row?.payload as any;
+      stored.payment.payload.authorization.validBefore = String(
+        Math.floor(Date.now() / 1000) - 120,
+      );
+      await paid.gw.svc.db.write((w) =>
+        w.update(payments).set({ payload: stored }).where(eq(payments.nonce, nonce.toLowerCase())),
+      );
+      const jobs = await paid.jobCount();
+      const settles = paid.facilitator.calls.settle;
+      expect(await reconcile()).toMatchObject({ failed: 1, settled: 0 });
+      expect(paid.facilitator.calls.settle).toBe(settles);
+      expect(await paid.payment(payer.address, nonce)).toMatchObject({
+        status: "failed",
+        errorReason: "authorization_expired_unsettled",
+      });
+      expect(await paid.jobCount()).toBe(jobs);
+    } finally {
+      paid.facilitator.mode.settleBroken = false;
+    }
+  });
+
   test("the reconciler frees claims a stopped gateway left, and queues paid jobs it lost", async () => {
     const { db } = paid.gw.svc.db;
     const long = isoNow(new Date(Date.now() - 10 * 60_000));

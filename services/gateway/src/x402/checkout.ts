@@ -128,6 +128,9 @@ export async function payForJob(
 export async function queuePaidJob(deps: GatewayDeps, job: ReservedJob) {
   const existing = await getJob(deps.svc.db, job.id);
   if (existing) return existing;
+  // FIXME: when NATS refuses the job here, enqueueJob marks it errored and the caller gets a
+  // 503: the payer has paid for a job that never runs, and neither a replay nor the
+  // reconciler queues it again (its row exists). An operator has to retry it.
   return enqueueJob(deps, { ...job, userId: null, apiKeyId: null, retryOf: null });
 }
 

@@ -1,4 +1,4 @@
-import { getAddress } from "viem";
+import { getAddress, isAddress } from "viem";
 import { z } from "zod";
 
 const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -17,12 +17,10 @@ export const x402ConfigShape = {
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
     .transform((value, ctx) => {
-      try {
-        return getAddress(value);
-      } catch {
-        ctx.addIssue({ code: "custom", message: "address checksum is wrong" });
-        return z.NEVER;
-      }
+      // Mixed case is an EIP-55 checksum: a wrong one means a typo, refused at boot.
+      if (isAddress(value, { strict: true })) return getAddress(value);
+      ctx.addIssue({ code: "custom", message: "address checksum is wrong" });
+      return z.NEVER;
     })
     .optional(),
   X402_NETWORK: z.enum(["base", "base-sepolia"]).default("base"),
