@@ -1,17 +1,26 @@
-import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
-import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
 import { AppError } from "@shopsniffer/shared/errors";
 import type { Logger } from "@shopsniffer/shared/log";
+import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
+
+/** Who a domain turned out to be: the host its redirects end on and its myshopify name. */
+export interface StoreIdentity {
+  primary_domain: string;
+  myshopify_domain: string | null;
+}
 
 /**
  * Checks, before a job is accepted, that `domain` answers as a public Shopify storefront that
- * is not password-protected. A site that cannot be reached gets a fixed message (422
- * `store_unreachable`; the cause is logged, not shown); a store answering 429 or 5xx is told
- * to try again later.
+ * is not password-protected, following its redirects (custom domain → primary domain, country
+ * domains) and judging the page the chain ends on. A site that cannot be reached gets a fixed
+ * message (422 `store_unreachable`; the cause is logged, not shown); a store answering 429 or
+ * 5xx is told to try again later.
  */
 export function storeChecker(fetchStore: StoreFetcher, log?: Logger) {
-  return async (domain: string): Promise<void> => {
-    assertAnalysable(await inspect(fetchStore, domain, log));
+  return async (domain: string): Promise<StoreIdentity> => {
+    const inspection = await inspect(fetchStore, domain, log);
+    assertAnalysable(inspection);
+    return { primary_domain: inspection.finalHost, myshopify_domain: inspection.myshopifyDomain };
   };
 }
 

@@ -2,30 +2,51 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { AppError } from "../errors.ts";
 
+/** Resolves a host name to its addresses (all of them, in the resolver's order). */
+export type HostLookup = (host: string) => Promise<Array<{ address: string }>>;
+
+/** How the guard resolves and judges; the defaults are the system resolver and the rules below. */
+export interface GuardOptions {
+  lookup?: HostLookup;
+  /** Judges one address; tests pass their own to treat a loopback address as "public". */
+  isNonPublic?: (address: string) => boolean;
+}
+
+const systemLookup: HostLookup = (host) => lookup(host, { all: true, verbatim: true });
+
 /**
- * Resolves `hostname` and refuses it when any address is loopback, private, link-local or
- * otherwise not on the public internet, so a job can never be pointed at our own network.
+ * Resolves `hostname` once and returns its addresses, refusing it when any address is loopback,
+ * private, link-local or otherwise not on the public internet, so a job can never be pointed at
+ * our own network. Callers connect to one of the returned addresses (never resolving the name
+ * again), so a DNS answer that changes after the check cannot swap the address.
  * Throws `blocked_address` (not retryable) or a retryable `store_unreachable` when the name
  * does not resolve.
  */
-export async function assertPublicHost(hostname: string): Promise<void> {
+export async function resolvePublicHost(
+  hostname: string,
+  options: GuardOptions = {},
+): Promise<string[]> {
   // URL keeps IPv6 literals in brackets; lookups and isIP want them bare.
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) {
     throw blocked(host);
   }
-  const addresses = isIP(host)
+  const resolve = options.lookup ?? systemLookup;
+  const answers = isIP(host)
     ? [{ address: host }]
-    : await lookup(host, { all: true, verbatim: true }).catch((error) => {
+    : await resolve(host).catch((error) => {
         throw new AppError("store_unreachable", `Could not resolve ${host}.`, true, {
           cause: error,
         });
       });
-  // FIXME: the address is checked here and resolved again by fetch, so a DNS answer that
-  // changes between the two lookups (rebinding) could still reach a private address.
-  if (addresses.length === 0 || addresses.some((a) => isNonPublicAddress(a.address))) {
-    throw blocked(host);
-  }
+  const isNonPublic = options.isNonPublic ?? isNonPublicAddress;
+  if (answers.length === 0 || answers.some((a) => isNonPublic(a.address))) throw blocked(host);
+  return answers.map((a) => a.address);
+}
+
+/** `resolvePublicHost` for callers that only need the verdict (webhook URLs at creation). */
+export async function assertPublicHost(hostname: string, options?: GuardOptions): Promise<void> {
+  await resolvePublicHost(hostname, options);
 }
 
 /**

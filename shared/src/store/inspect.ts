@@ -1,5 +1,6 @@
 import { AppError } from "../errors.ts";
-import type { StoreFetcher } from "./fetch.ts";
+import type { StoreFetcher, StoreResponse } from "./fetch.ts";
+import { readShopifyGlobals } from "./globals.ts";
 import { NOT_SHOPIFY_MESSAGE, PASSWORD_PROTECTED_MESSAGE } from "./messages.ts";
 import { readCapped } from "./read-capped.ts";
 
@@ -17,11 +18,18 @@ export interface StoreInspection {
   /** Names of the Shopify signals found (headers, globals, asset hosts). */
   signals: string[];
   passwordProtected: boolean;
+  /** `Shopify.shop` of the page, e.g. `maison.myshopify.com`; null when the page has none. */
+  myshopifyDomain: string | null;
+  /** The redirect chain from `https://<domain>/` to the final URL. */
+  redirects: StoreResponse["redirects"];
 }
 
-/** Fetches `https://<domain>/`, following redirects, and reads the Shopify signals. */
+/**
+ * Fetches `https://<domain>/`, following redirects (custom domain → primary domain, country
+ * domains, `*.myshopify.com`), and reads the Shopify signals of the page the chain ends on.
+ */
 export async function inspectStore(fetchStore: StoreFetcher, domain: string) {
-  const { response, url } = await fetchStore(`https://${domain}/`, {
+  const { response, url, redirects } = await fetchStore(`https://${domain}/`, {
     headers: { accept: "text/html" },
   });
   const html = await readCapped(response, MAX_HTML_BYTES);
@@ -32,9 +40,27 @@ export async function inspectStore(fetchStore: StoreFetcher, domain: string) {
     html,
     headers: response.headers,
     signals: shopifySignals(response.headers, html),
-    passwordProtected: url.pathname.replace(/\/+$/, "") === "/password",
+    passwordProtected: isPasswordPage(url, redirects, response.headers),
+    myshopifyDomain: readShopifyGlobals(html).shop ?? null,
+    redirects,
   };
   return inspection;
+}
+
+/**
+ * A store is locked when its page says so in `server-timing` (`pageType;desc="password"`), or
+ * when the redirect chain ends on `/password` through a 301 or 302. A redirect alone (to the
+ * primary domain, a country domain, a locale path) says nothing about a password.
+ */
+export function isPasswordPage(
+  url: URL,
+  redirects: StoreResponse["redirects"],
+  headers: Headers,
+): boolean {
+  if (/pageType;\s*desc="?password"?/i.test(headers.get("server-timing") ?? "")) return true;
+  const last = redirects.at(-1);
+  const endsOnPassword = url.pathname.replace(/\/+$/, "") === "/password";
+  return endsOnPassword && (last?.status === 301 || last?.status === 302);
 }
 
 /** Throws the reference's error when the inspected site cannot be analysed. */

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { modeInterceptor } from "@shopsniffer/shared/storefront/safety-modes";
+import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
+import { storeChecker } from "./store-check.ts";
+
+const store = generateDemoStore({ productCount: 3, seed: 4 });
+const HOSTS = ["primary.test", "custom.test", "ca.test", "locked.test", "typed.test", "moved.test"];
+let storefront: RunningStorefront;
+let check: ReturnType<typeof storeChecker>;
+
+beforeAll(async () => {
+  const intercept = modeInterceptor([
+    { kind: "redirect", host: "custom.test", to: "https://primary.test", status: 301 },
+    { kind: "redirect", host: "ca.test", to: "https://primary.test", status: 302 },
+    { kind: "password", host: "locked.test", status: 302 },
+    { kind: "password-page", host: "typed.test" },
+    { kind: "redirect", host: "moved.test", match: /^\/$/, to: "/collections/all", status: 302 },
+  ]);
+  storefront = await startStorefront({ store }, { intercept });
+  const origins = new Map(HOSTS.map((host) => [host, storefront.origin]));
+  check = storeChecker(createStoreFetcher({ origins, timeoutMs: 5_000 }));
+});
+afterAll(() => storefront.stop());
+
+describe("store identity at job creation", () => {
+  test("a custom or country domain is followed to the primary domain", async () => {
+    const identity = {
+      primary_domain: "primary.test",
+      myshopify_domain: store.shop.myshopify_domain,
+    };
+    expect(await check("custom.test")).toEqual(identity);
+    expect(await check("ca.test")).toEqual(identity);
+  });
+
+  test("a redirect alone is not a password: a store sending / elsewhere is accepted", async () => {
+    expect(await check("moved.test")).toMatchObject({ primary_domain: "moved.test" });
+  });
+
+  test("a chain ending on /password, or a password page type, is password-protected", async () => {
+    await expect(check("locked.test")).rejects.toMatchObject({ code: "password_protected" });
+    await expect(check("typed.test")).rejects.toMatchObject({ code: "password_protected" });
+  });
+});

@@ -1,0 +1,90 @@
+import { AppError } from "../errors.ts";
+import { type GuardOptions, resolvePublicHost } from "./address-guard.ts";
+
+/** Where one request goes and how long each of its phases may take. */
+export interface HopOptions {
+  /** Host → origin. The only way a loopback or private address (or another port) is reached. */
+  origins: Map<string, string>;
+  guard?: GuardOptions;
+  /**
+   * No byte moving on the socket for this long, connecting included, fails the request. Bun's
+   * socket timer is coarse (a few seconds), so this is a backstop, not a precise deadline.
+   */
+  connectTimeoutMs: number;
+  /** From sending the request to the answer's status and headers. */
+  firstByteTimeoutMs: number;
+  /** Extra trust anchors for https (PEM), e.g. a test's own certificate authority. */
+  ca?: string;
+}
+
+/**
+ * Sends one request without following redirects. A host in `origins` goes to its mapped origin;
+ * any other must be http(s) on port 80 or 443 and resolve to public addresses only, and the
+ * request is sent to the address the check resolved (the name is never looked up again), with
+ * the store's name in the `Host` header and, for https, as the TLS server name the
+ * certificate is verified against. `signal` aborts it (the caller's total deadline).
+ */
+export async function fetchPinned(
+  options: HopOptions,
+  url: URL,
+  init: RequestInit,
+  signal: AbortSignal,
+): Promise<Response> {
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new AppError("store_unreachable", `Unsupported URL scheme in ${url}.`);
+  }
+  const headers = new Headers(init.headers);
+  headers.set("host", url.host);
+  const { target, tls } = await targetOf(options, url);
+  const firstByte = new AbortController();
+  const timer = setTimeout(() => firstByte.abort(firstByteTimeout()), options.firstByteTimeoutMs);
+  try {
+    return await fetch(target, {
+      ...init,
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.any([signal, firstByte.signal]),
+      timeout: options.connectTimeoutMs,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (error) {
+    const reason = firstByte.signal.aborted ? firstByte.signal.reason : error;
+    throw new AppError(
+      "store_unreachable",
+      `Could not reach ${url.host}: ${describe(reason)}`,
+      true,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL actually connected to, and the TLS settings that verify the store's own name. */
+async function targetOf(options: HopOptions, url: URL) {
+  const mapped = options.origins.get(url.hostname.toLowerCase());
+  if (mapped) return { target: new URL(`${url.pathname}${url.search}`, mapped), tls: null };
+  if (url.port !== "" && url.port !== "80" && url.port !== "443") {
+    throw new AppError("blocked_address", `${url.host}: only ports 80 and 443 are fetched.`);
+  }
+  const [address = ""] = await resolvePublicHost(url.hostname, options.guard);
+  const target = new URL(url);
+  target.hostname = address.includes(":") ? `[${address}]` : address;
+  if (url.protocol === "http:") return { target, tls: null };
+  const serverName = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return { target, tls: { serverName, ...(options.ca ? { ca: options.ca } : {}) } };
+}
+
+function firstByteTimeout(): DOMException {
+  return new DOMException("no answer before the first-byte timeout", "TimeoutError");
+}
+
+/** A short reason for a failed request, fit for a job's error message. */
+export function describe(error: unknown): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return error.message.startsWith("no answer") ? error.message : "timed out";
+  }
+  return error instanceof Error ? error.message : String(error);
+}
