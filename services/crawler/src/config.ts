@@ -14,6 +14,15 @@ export const crawlerConfigSchema = baseConfigSchema.extend({
   CRAWLER_CONCURRENCY_GROW_AFTER: positiveInt(20),
   /** Longest wait in ms a store's `Retry-After` is honoured for before trying again. */
   CRAWLER_MAX_RETRY_AFTER_MS: positiveInt(30_000),
+  /**
+   * Names the outgoing address of this crawler. Every crawler process with the same id shares
+   * one politeness budget (kept in NATS): give processes behind one public IP the same id.
+   */
+  CRAWLER_EGRESS_ID: z.string().min(1).default("default"),
+  /** Requests per second from one outgoing address to all stores together. */
+  CRAWLER_EGRESS_RATE: z.coerce.number().positive().default(10),
+  /** How long every job from an address stops after a block (430, a challenge page). */
+  CRAWLER_BLOCK_PAUSE_MS: positiveInt(120_000),
   /** Jobs one crawler process works on at once, per stage. */
   CRAWLER_JOB_CONCURRENCY: positiveInt(2),
   /**

@@ -1,10 +1,20 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import type { StoreResponse } from "@shopsniffer/shared/store/fetch";
 import { retryDelayMs } from "./retry-after.ts";
-import { asSession, blockedError, isBlockAnswer, type StoreLink } from "./store-session.ts";
+import { disallowedAnswer, pageAllowed } from "./politeness-robots.ts";
+import {
+  asSession,
+  blockedError,
+  isBlockAnswer,
+  type StoreLink,
+  type StoreSession,
+} from "./store-session.ts";
 
 /** How many times one request is tried when the store answers 429 or 503. */
 const MAX_TRIES = 3;
+
+/** A store answer; `disallowed` when robots.txt kept us from a page (nothing was sent). */
+export type StoreAnswer = StoreResponse & { disallowed?: true };
 
 /**
  * GETs a store URL. A 429 or 503 is tried again after the store's `Retry-After` (capped by
@@ -12,15 +22,18 @@ const MAX_TRIES = 3;
  * all; what comes back after that is the caller's to judge, usually with `throwIfTransient`.
  * A 429 halves the session's concurrency, other answers count as successes. A block (430,
  * 403 with `cf-mitigated: challenge`) throws the retryable "Blocked by the store" error.
+ * An HTML page (`accept` naming text/html) that robots.txt disallows is not requested: the
+ * answer is marked `disallowed`. A host that moved for good is asked directly afterwards.
  */
-export async function getStore(
-  link: StoreLink,
-  url: string,
-  accept: string,
-): Promise<StoreResponse> {
+export async function getStore(link: StoreLink, url: string, accept: string): Promise<StoreAnswer> {
   const session = asSession(link);
+  const target = aliased(session, new URL(url));
+  if (accept.includes("text/html") && !(await pageAllowed(session, target))) {
+    return disallowedAnswer(target);
+  }
   for (let attempt = 1; ; attempt++) {
-    const answer = await session.fetchStore(url, { headers: { accept } });
+    const answer = await session.fetchStore(target, { headers: { accept } });
+    rememberMove(session, target, answer);
     const { status, headers } = answer.response;
     if (isBlockAnswer(answer.response)) {
       await answer.response.body?.cancel();
@@ -33,6 +46,25 @@ export async function getStore(
     if ((status !== 429 && status !== 503) || attempt >= MAX_TRIES) return answer;
     await answer.response.body?.cancel();
     await session.sleep(retryDelayMs(headers.get("retry-after"), attempt, session.maxRetryAfterMs));
+  }
+}
+
+function aliased(session: StoreSession, url: URL): URL {
+  const host = session.hostAliases.get(url.host);
+  if (!host) return url;
+  const moved = new URL(url);
+  moved.host = host;
+  return moved;
+}
+
+/** A first hop that is a 301/308 to the same path on another host moves that host for good. */
+function rememberMove(session: StoreSession, asked: URL, answer: StoreResponse): void {
+  const first = answer.redirects[0];
+  if (!first || (first.status !== 301 && first.status !== 308)) return;
+  const to = new URL(first.url);
+  const samePlace = to.pathname === asked.pathname && to.search === asked.search;
+  if (samePlace && to.host !== asked.host && to.protocol === "https:") {
+    session.hostAliases.set(asked.host, to.host);
   }
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import type { StoreFetcher, StoreResponse } from "@shopsniffer/shared/store/fetch";
+import type { RobotsRules } from "@shopsniffer/shared/store/robots";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type { CrawlerConfig } from "./context.ts";
 
@@ -23,6 +24,13 @@ export interface StoreSession {
   signals: StoreSignals;
   /** Waits between tries; `Bun.sleep` but for tests that record the waits. */
   sleep: (ms: number) => Promise<void>;
+  /** Each host's robots.txt rules, read once per session (see politeness-robots.ts). */
+  robots: Map<string, Promise<RobotsRules>>;
+  /**
+   * Hosts that moved for good (a 301 or 308 to the same path on another host, e.g. a custom
+   * domain to the primary one): later requests go straight to the new host.
+   */
+  hostAliases: Map<string, string>;
 }
 
 /** A session, or a bare fetcher (tests, tools) which gets default limits. */
@@ -44,6 +52,8 @@ export function storeSession(
     limiter: new AdaptiveLimiter(config.CRAWLER_CONCURRENCY, config.CRAWLER_CONCURRENCY_GROW_AFTER),
     signals: { throttled: 0, blocked: null },
     sleep: (ms) => Bun.sleep(ms),
+    robots: new Map(),
+    hostAliases: new Map(),
   };
 }
 
@@ -83,6 +93,8 @@ export function isChallengePage(text: string): boolean {
 export function blockedError(session: StoreSession, answer: StoreResponse, what: string) {
   const where = `${what} on ${answer.url.pathname}`;
   session.signals.blocked ??= where;
+  // Shared with every job from this address; a failure to record it must not hide the block.
+  session.fetchStore.gate?.onBlocked(answer.url, where).catch(() => undefined);
   return new AppError(
     "upstream_failed",
     `Blocked by the store (${where}); the products found so far are kept.`,

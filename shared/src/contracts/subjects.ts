@@ -15,6 +15,8 @@ export function natsNames(prefix: string) {
     progressStream: `${streamPrefix}_PROGRESS`,
     deliveryStream: `${streamPrefix}_DELIVERY`,
     eventsStream: `${streamPrefix}_EVENTS`,
+    /** KV bucket of the crawler's politeness budget, shared by every crawler process. */
+    politenessBucket: `${streamPrefix}_POLITENESS`,
     deliverySubjects: `${prefix}.delivery.>`,
     eventsSubjects: `${prefix}.events.>`,
     /** Where the notifications of a job's end (`job.completed`, `job.failed`) are queued. */

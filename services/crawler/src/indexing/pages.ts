@@ -43,6 +43,7 @@ export async function indexPages(ctx: IndexingContext): Promise<StepResult> {
 async function readPage(ctx: IndexingContext, url: string): Promise<PageRow> {
   const row: PageRow = { jobId: ctx.jobId, handle: pageHandle(url), url, fetchError: null };
   const answer = await getStore(ctx.session, url, "text/html");
+  if (answer.disallowed) return { ...row, fetchError: "disallowed by robots.txt" };
   await throwIfTransient(answer);
   const { response } = answer;
   if (!response.ok) {
