@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { freePort } from "@shopsniffer/shared/nats/local-server";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
 import { cookieOf, STORE_DOMAIN } from "./auth-harness.ts";
+
+// Sign-ups hash passwords with scrypt and every gateway boots NATS: slow on a busy machine.
+setDefaultTimeout(60_000);
 
 // The gateway runs as its own process at LOG_LEVEL=trace, and its whole stdout is searched.
 let world: TestWorld;
@@ -37,7 +40,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`gateway did not start:\n${output.join("")}`);
     await Bun.sleep(50);
   }
-}, 40_000);
+}, 60_000);
 
 afterAll(async () => {
   gateway?.kill();

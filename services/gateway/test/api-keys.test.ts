@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { sha256 } from "../src/auth/api-keys.ts";
 import {
   createKey,
@@ -10,6 +10,9 @@ import {
   type TestUser,
 } from "./auth-harness.ts";
 
+// Sign-ups hash passwords with scrypt and every gateway boots NATS: slow on a busy machine.
+setDefaultTimeout(60_000);
+
 let gw: HttpGateway;
 let alice: TestUser;
 let bob: TestUser;
@@ -18,7 +21,7 @@ beforeAll(async () => {
   // Lets the retry tests use a local webhook URL without DNS.
   gw = await startHttpGateway({ WEBHOOK_ALLOW_PRIVATE: "true" });
   [alice, bob] = await Promise.all([signUp(gw, "Alice"), signUp(gw, "Bob")]);
-});
+}, 60_000);
 
 afterAll(async () => {
   await gw?.stop();
@@ -112,7 +115,7 @@ describe("DELETE /api/api-keys/:id", () => {
     expect((await revoke(id, { cookie: alice.cookie })).status).toBe(200);
   });
 
-  test("unknown ids and other users' keys are 404; keys and anonymous callers cannot revoke", async () => {
+  test("other users' or unknown keys are 404; a key or nobody cannot revoke", async () => {
     const { id, key } = await createKey(gw, alice, "mine");
     for (const target of ["key_doesnotexist", id]) {
       const res = await revoke(target, { cookie: bob.cookie });
@@ -161,7 +164,7 @@ describe("POST /api/jobs/:id/retry", () => {
       })
     ).rows[0]?.webhook_url;
 
-  test("any session or key may retry a finished job; the webhook follows only its owner", async () => {
+  test("any key or session may retry a finished job; only the owner keeps the hook", async () => {
     const { key } = await createKey(gw, alice, "retrying");
     const original = await postJob(
       gw,
@@ -188,7 +191,7 @@ describe("POST /api/jobs/:id/retry", () => {
     expect(await webhookOf((await byOperatorKey.json()).job.id)).toBeNull();
   });
 
-  test("401 without credentials or with a bad key, 404 for unknown jobs, 400 while pending", async () => {
+  test("401 without credentials or with a bad key, 404 unknown job, 400 pending", async () => {
     const pending = await postJob(gw, { cookie: alice.cookie });
     const id = pending.body.job.id as string;
     expect((await retry(id, {})).status).toBe(401);

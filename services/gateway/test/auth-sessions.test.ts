@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   cookieOf,
   EVIL_ORIGIN,
@@ -10,11 +10,14 @@ import {
   TRUSTED_ORIGIN,
 } from "./auth-harness.ts";
 
+// Sign-ups hash passwords with scrypt and every gateway boots NATS: slow on a busy machine.
+setDefaultTimeout(60_000);
+
 let gw: HttpGateway;
 
 beforeAll(async () => {
   gw = await startHttpGateway();
-});
+}, 60_000);
 
 afterAll(async () => {
   await gw?.stop();
@@ -88,7 +91,7 @@ describe("Better Auth at /api/auth", () => {
 });
 
 describe("cross-site requests", () => {
-  test("a cookie POST from an untrusted origin is refused, on our routes and Better Auth's", async () => {
+  test("a cookie POST from an untrusted origin is refused here and by Better Auth", async () => {
     const user = await signUp(gw);
     const job = await postJob(gw, { cookie: user.cookie, origin: EVIL_ORIGIN });
     expect(job.status).toBe(403);
@@ -116,7 +119,7 @@ describe("cross-site requests", () => {
     expect(cookieOf(signIn)).toBe("");
   });
 
-  test("the same requests from a trusted origin, or from a client without Origin, pass", async () => {
+  test("the same from a trusted origin, or a client without Origin, pass", async () => {
     const user = await signUp(gw);
     expect((await postJob(gw, { cookie: user.cookie, origin: TRUSTED_ORIGIN })).status).toBe(201);
     expect((await postJob(gw, { cookie: user.cookie })).status).toBe(201);
@@ -193,6 +196,28 @@ describe("Google sign-in", () => {
       expect(url.searchParams.get("redirect_uri")).toEndWith("/api/auth/callback/google");
     } finally {
       await google.stop();
+    }
+  });
+});
+
+describe("credential order with x402 on", () => {
+  test("a bad key is 401, keys and sessions are served, only the rest gets 402", async () => {
+    const paying = await startHttpGateway({
+      X402_ENABLED: "true",
+      X402_PAY_TO: "0x767131d92c41d56546ec72fecd0f1d63900fa9d9",
+    });
+    try {
+      const badKey = await postJob(paying, { "x-api-key": "ss_live_unknown", "x-payment": "e30=" });
+      expect(badKey.status).toBe(401);
+      const user = await signUp(paying);
+      const session = await postJob(paying, { cookie: user.cookie });
+      expect(session.status).toBe(201);
+      expect(session.body.job.user_id).toBe(user.id);
+      const key = await postJob(paying, { "x-api-key": paying.apiKey });
+      expect(key.status).toBe(201);
+      expect((await postJob(paying, {})).status).toBe(402);
+    } finally {
+      await paying.stop();
     }
   });
 });

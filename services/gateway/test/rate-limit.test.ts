@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { bootService } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { createApp } from "../src/app.ts";
@@ -14,6 +14,9 @@ import {
   startHttpGateway,
   STORE_DOMAIN,
 } from "./auth-harness.ts";
+
+// Sign-ups hash passwords with scrypt and every gateway boots NATS: slow on a busy machine.
+setDefaultTimeout(60_000);
 
 function expectLimited(reply: Awaited<ReturnType<typeof postJob>>, windowSeconds: number) {
   expect(reply.status).toBe(429);
@@ -34,7 +37,7 @@ describe("per key and per user", () => {
       RATE_LIMIT_JOBS_PER_ADDRESS: "0",
       RATE_LIMIT_WINDOW_SECONDS: "3600",
     });
-  });
+  }, 60_000);
   afterAll(async () => {
     await gw?.stop();
   });
@@ -86,12 +89,12 @@ describe("per client address", () => {
       RATE_LIMIT_JOBS_PER_ADDRESS: "3",
       RATE_LIMIT_WINDOW_SECONDS: "3600",
     });
-  });
+  }, 60_000);
   afterAll(async () => {
     await gw?.stop();
   });
 
-  test("counts every credential from one address; a forged X-Forwarded-For does not help", async () => {
+  test("counts all credentials of one address; a forged X-Forwarded-For is ignored", async () => {
     const user = await signUp(gw);
     const { key } = await createKey(gw, user);
     expect((await postJob(gw, { "x-api-key": key })).status).toBe(201);
@@ -134,7 +137,7 @@ describe("behind a trusted proxy", () => {
       RATE_LIMIT_JOBS_PER_KEY: "0",
       RATE_LIMIT_WINDOW_SECONDS: "3600",
     });
-  });
+  }, 60_000);
   afterAll(async () => {
     await gw?.stop();
   });
