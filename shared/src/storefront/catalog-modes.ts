@@ -3,6 +3,7 @@
  * crawler tests can check that the union of every source still finds each product.
  */
 
+import { lazyHandles, lazySubList } from "./demo-lazy.ts";
 import type { Product } from "./model.ts";
 
 /** How the store serves its catalog; every field defaults to Shopify's normal behaviour. */
@@ -15,6 +16,11 @@ export interface CatalogModes {
   unlisted?: readonly string[];
   /** Handles served only as `/products/<h>.js`: their `.json` is a 404 and no list has them. */
   jsOnly?: readonly string[];
+  /**
+   * Handles served only as their product page (with its JSON-LD `Product`): `.json` and `.js`
+   * answer 404 and no list has them.
+   */
+  pageOnly?: readonly string[];
 }
 
 /** The modes as lookup sets, built once per storefront. */
@@ -23,17 +29,30 @@ export interface CatalogRules {
   hiddenFromProductsJson: ReadonlySet<string>;
   unlisted: ReadonlySet<string>;
   jsOnly: ReadonlySet<string>;
+  pageOnly: ReadonlySet<string>;
 }
 
 export function catalogRules(modes: CatalogModes = {}): CatalogRules {
   const jsOnly = new Set(modes.jsOnly ?? []);
+  const pageOnly = new Set(modes.pageOnly ?? []);
   return {
     productsJson: modes.productsJson ?? "served",
     hiddenFromProductsJson: new Set(modes.hiddenFromProductsJson ?? []),
-    unlisted: new Set([...(modes.unlisted ?? []), ...jsOnly]),
+    unlisted: new Set([...(modes.unlisted ?? []), ...jsOnly, ...pageOnly]),
     jsOnly,
+    pageOnly,
   };
 }
+
+/** Whether `/products/<handle>.json` (`json`) or `.js` (`js`) serves the product. */
+export function servesShape(rules: CatalogRules, handle: string, shape: "json" | "js"): boolean {
+  if (rules.pageOnly.has(handle)) return false;
+  return shape === "js" || !rules.jsOnly.has(handle);
+}
+
+/** Lists already filtered, per rules and list, so a lazy store filters each list once. */
+const filtered = new WeakMap<CatalogRules, WeakMap<readonly Product[], FilteredLists>>();
+type FilteredLists = Map<"products.json" | "collection", readonly Product[]>;
 
 /** The products a list shows: `/products.json` (`all`) or a collection's list. */
 export function listedProducts(
@@ -43,8 +62,18 @@ export function listedProducts(
 ): readonly Product[] {
   const hideMore = list === "products.json" && rules.hiddenFromProductsJson.size > 0;
   if (rules.unlisted.size === 0 && !hideMore) return products;
-  return products.filter(
-    (p) =>
-      !rules.unlisted.has(p.handle) && !(hideMore && rules.hiddenFromProductsJson.has(p.handle)),
-  );
+  const shown = (handle: string) =>
+    !rules.unlisted.has(handle) && !(hideMore && rules.hiddenFromProductsJson.has(handle));
+  const handles = lazyHandles(products);
+  if (handles === null) return products.filter((p) => shown(p.handle));
+  const byList = filtered.get(rules) ?? new WeakMap<readonly Product[], FilteredLists>();
+  filtered.set(rules, byList);
+  const lists: FilteredLists = byList.get(products) ?? new Map();
+  byList.set(products, lists);
+  const known = lists.get(list);
+  if (known) return known;
+  const positions = handles.flatMap((handle, i) => (shown(handle) ? [i] : []));
+  const result = lazySubList(products, positions);
+  lists.set(list, result);
+  return result;
 }

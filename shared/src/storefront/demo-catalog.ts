@@ -1,8 +1,9 @@
 /** Collections and pages of the demo store, derived from its generated products. */
 
+import type { ProductSpec } from "./demo-products.ts";
 import type { Collection, Page, Product } from "./model.ts";
 import type { Rng } from "./prng.ts";
-import { formatShopifyTime, toCents } from "./text.ts";
+import { formatShopifyTime, slugify, toCents } from "./text.ts";
 
 const COLLECTION_ID_BASE = 290_500_000_000;
 const PAGE_ID_BASE = 101_700_000_000;
@@ -92,6 +93,43 @@ export function buildCollections(rng: Rng, products: Product[]): Collection[] {
         : null,
       products_count: members.length,
       productHandles: members.map((product) => product.handle),
+    };
+  });
+}
+
+/**
+ * The collections of a lazy (large) store, made from the product specs alone so no product is
+ * built: "frontpage" with the first 8 products, then one collection per product type, each
+ * listing its products in catalog order (catalog modes can still hide some).
+ */
+export function buildKindCollections(specs: readonly ProductSpec[]): Collection[] {
+  const byType = new Map<string, string[]>();
+  for (const spec of specs) {
+    const handles = byType.get(spec.kind.type) ?? [];
+    handles.push(spec.handle);
+    byType.set(spec.kind.type, handles);
+  }
+  const frontpage = specs.slice(0, 8).map((spec) => spec.handle);
+  const lists: [string, string, string[]][] = [
+    ["frontpage", "Home page", frontpage],
+    ...[...byType].map(([type, handles]): [string, string, string[]] => [
+      slugify(type),
+      type,
+      handles,
+    ]),
+  ];
+  return lists.map(([handle, title, productHandles], i) => {
+    const stamp = formatShopifyTime(CATALOGUE_TIME_MS + i * 86_400_000);
+    return {
+      id: COLLECTION_ID_BASE + i * 1_000,
+      handle,
+      title,
+      description: "",
+      published_at: stamp,
+      updated_at: stamp,
+      image: null,
+      products_count: productHandles.length,
+      productHandles,
     };
   });
 }

@@ -3,10 +3,11 @@
  * (a French shop, "Maison Démo"); texts mix French, German, English and one Japanese title.
  */
 
-import { buildCollections, buildPages } from "./demo-catalog.ts";
+import { buildCollections, buildKindCollections, buildPages } from "./demo-catalog.ts";
 import { ADJECTIVES, GIFT_CARD_KIND, PRODUCT_KINDS, type ProductKind } from "./demo-kinds.ts";
+import { lazyProducts } from "./demo-lazy.ts";
 import { buildProduct, type ProductSpec } from "./demo-products.ts";
-import type { ShopInfo, StoreModel } from "./model.ts";
+import type { Collection, Product, ShopInfo, StoreModel } from "./model.ts";
 import { createRng, type Rng } from "./prng.ts";
 import { slugify } from "./text.ts";
 
@@ -20,6 +21,12 @@ export interface DemoStoreOptions {
   seed?: number;
   /** Public domain used in sitemaps and canonical links; default `demo.shopsniffer.test`. */
   domain?: string;
+  /**
+   * Build each product only when it is served (see demo-lazy.ts), for stores of 100,000
+   * products: each product gets its own seed, and the collections are one per product type
+   * plus "frontpage", so the same seed and count give another store than the eager one.
+   */
+  lazy?: boolean;
 }
 
 function kindOf(type: string): ProductKind {
@@ -89,12 +96,13 @@ function demoShop(domain: string): ShopInfo {
 /** Generates the demo store; deterministic for given options (no Math.random, no clock). */
 export function generateDemoStore(options: DemoStoreOptions = {}): StoreModel {
   const count = Math.max(0, Math.floor(options.productCount ?? 60));
-  const rng = createRng(options.seed ?? 1);
-  const products = productSpecs(rng, count).map((spec, i) => buildProduct(rng, i, spec));
+  const seed = options.seed ?? 1;
+  const rng = createRng(seed);
+  const specs = productSpecs(rng, count);
+  const catalog = options.lazy ? lazyCatalog(seed, specs) : eagerCatalog(rng, specs);
   return {
     shop: demoShop(options.domain ?? DEMO_DOMAIN),
-    products,
-    collections: buildCollections(rng, products),
+    ...catalog,
     pages: buildPages(),
     appScripts: [
       "https://static.klaviyo.com/onsite/js/klaviyo.js?company_id=XyZ9aB",
@@ -102,4 +110,29 @@ export function generateDemoStore(options: DemoStoreOptions = {}): StoreModel {
       "https://cdn.shopify.com/extensions/0199a1b2/forms/assets/loader.js?shop=maison-demo&v=3",
     ],
   };
+}
+
+interface Catalog {
+  products: readonly Product[];
+  collections: Collection[];
+}
+
+function eagerCatalog(rng: Rng, specs: ProductSpec[]): Catalog {
+  const products = specs.map((spec, i) => buildProduct(rng, i, spec));
+  return { products, collections: buildCollections(rng, products) };
+}
+
+/** Product `i` is built from its own seed, so it comes out the same whenever it is built. */
+function lazyCatalog(seed: number, specs: ProductSpec[]): Catalog {
+  const build = (i: number) =>
+    buildProduct(createRng(productSeed(seed, i)), i, specs[i] as ProductSpec);
+  const products = lazyProducts(
+    specs.map((spec) => spec.handle),
+    build,
+  );
+  return { products, collections: buildKindCollections(specs) };
+}
+
+function productSeed(seed: number, index: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
 }

@@ -1,6 +1,6 @@
 /** Handlers of the generated store's JSON endpoints (paged lists and single products). */
 
-import { listedProducts } from "./catalog-modes.ts";
+import { listedProducts, servesShape } from "./catalog-modes.ts";
 import type { Product } from "./model.ts";
 import { pageOf, parsePaging } from "./paging.ts";
 import { toLiquidProductJs, toSingleProductJson } from "./product-views.ts";
@@ -34,12 +34,12 @@ export function productDocument(
 
 /**
  * Single product in the `.json` or `.js` shape, after the catalog modes: a `.js`-only product
- * answers 404 under `.json`.
+ * answers 404 under `.json`, a page-only one under both.
  */
 export function singleProduct(index: StoreIndex, handle: string, shape: "json" | "js"): Response {
   const product = index.productsByHandle.get(handle);
-  const hidden = shape === "json" && index.catalog.jsOnly.has(handle);
-  return productDocument(index.store.shop.id, hidden ? undefined : product, shape);
+  const served = servesShape(index.catalog, handle, shape);
+  return productDocument(index.store.shop.id, served ? product : undefined, shape);
 }
 
 /** `/products.json`, or the 404 / HTML page of a store that disabled it. */

@@ -136,7 +136,7 @@ export interface Page {
 export interface StoreModel {
   shop: ShopInfo;
   /** Ordered by ascending id, as `/products.json` and the sitemaps list them. */
-  products: Product[];
+  products: readonly Product[];
   collections: Collection[];
   pages: Page[];
   /** Absolute script URLs of installed apps, emitted as `<script async src>` on every page. */
