@@ -1,5 +1,6 @@
 import { steps as stepOrder } from "@shopsniffer/shared/contracts/stages";
 import type { jobSteps, webhookCallbacks } from "@shopsniffer/shared/db/schema";
+import { OUTCOME_STEP, outcomeOf } from "@shopsniffer/shared/jobs/outcome";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 
 type CallbackRow = typeof webhookCallbacks.$inferSelect;
@@ -49,6 +50,8 @@ export function jobView(job: JobRow, callbacks: CallbackRow[] = [], stepRows: St
     step: job.currentStep,
     progress: job.progress / 1000,
     retry_of: job.retryOf,
+    /** The job's result classification (docs/crawling.md, "Outcomes"); null until known. */
+    outcome: outcomeOf(job, stepRows.find((r) => r.step === OUTCOME_STEP)?.detail),
     shop_meta: job.shopMeta ?? null,
     insights: job.insights ?? null,
     downloads: job.status === "completed" ? (job.downloads ?? null) : null,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jobStatusSchema, stepStatusSchema } from "./messages.ts";
+import { jobOutcomeSchema, jobStatusSchema, stepStatusSchema } from "./messages.ts";
 import { stepSchema } from "./stages.ts";
 
 /**
@@ -7,6 +7,15 @@ import { stepSchema } from "./stages.ts";
  * for `EVENTS_MAX_AGE_DAYS`, for anyone to tap with a plain NATS client. Each name has one
  * schema; `docs/events.md` shows them as JSON Schema (`npm run docs:events` regenerates it).
  */
+/** The job's result classification; absent from events published before it existed. */
+const outcome = jobOutcomeSchema
+  .nullable()
+  .optional()
+  .describe(
+    "How the job came out: complete, partial, endpoints_disabled, rate_limited, blocked, " +
+      "not_shopify or password_protected (docs/crawling.md, Outcomes); null when unknown.",
+  );
+
 const base = {
   job_id: z.uuid().describe("The job's id."),
   domain: z.string().describe("The store's domain, as normalised when the job was created."),
@@ -27,7 +36,8 @@ export const stepCompletedEventSchema = z
     ...base,
     step: stepSchema,
     status: stepStatusSchema.exclude(["running", "errored"]),
-    reason: z.string().optional().describe("Why a step was skipped."),
+    reason: z.string().optional().describe("Why a step was skipped, or what it found."),
+    outcome: outcome.describe("On indexing-products: how the catalog came out."),
   })
   .describe("A step of a job finished, or was skipped.");
 
@@ -39,6 +49,7 @@ export const jobCompletedEventSchema = z
     collection_count: z.number().int().nonnegative(),
     page_count: z.number().int().nonnegative(),
     report_url: z.string(),
+    outcome,
   })
   .describe("A job completed; its downloads exist.");
 
@@ -50,6 +61,7 @@ export const jobFailedEventSchema = z
     code: z.string(),
     error: z.string(),
     attempts: z.number().int().positive(),
+    outcome,
   })
   .describe("A job gave up after its last attempt at a step.");
 

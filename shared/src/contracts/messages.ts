@@ -16,6 +16,34 @@ export type JobStatus = z.infer<typeof jobStatusSchema>;
 export const stepStatusSchema = z.enum(["running", "completed", "skipped", "errored"]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
+/**
+ * A job's one result classification; the names are part of the API (docs/crawling.md,
+ * "Outcomes"). The catalog: `complete` (every product the store exposes), `partial`
+ * (products known to be missing), `endpoints_disabled` (`/products.json` not served, the
+ * catalog rebuilt from collections and the sitemap), `rate_limited` (the store kept answering
+ * 429), `blocked` (430 or a bot challenge). The refusals: `not_shopify`, `password_protected`
+ * (also the error `code` when `POST /api/jobs` refuses a store with 422).
+ */
+export const jobOutcomeSchema = z.enum([
+  "complete",
+  "partial",
+  "endpoints_disabled",
+  "rate_limited",
+  "blocked",
+  "not_shopify",
+  "password_protected",
+]);
+export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
+
+/** The outcomes that refuse a store rather than classify its catalog. */
+export const refusalOutcomes = ["not_shopify", "password_protected"] as const;
+
+/** `outcome` on a message: null while the catalog has not been classified. */
+const outcomeField = jobOutcomeSchema
+  .nullable()
+  .optional()
+  .describe("The job's result classification (see docs/crawling.md, Outcomes).");
+
 const counts = {
   product_count: z.number().int().nonnegative(),
   collection_count: z.number().int().nonnegative(),
@@ -45,12 +73,15 @@ export const progressEventSchema = z.discriminatedUnion("type", [
     status: stepStatusSchema,
     /** Why a step was skipped, or what it found, in a few words. */
     reason: z.string().optional(),
+    /** On the end of `indexing-products`: how the catalog came out. */
+    outcome: outcomeField,
     at: z.string(),
   }),
   z.object({
     type: z.literal("complete"),
     job_id: z.uuid(),
     report_url: z.string(),
+    outcome: outcomeField,
     at: z.string(),
   }),
   z.object({
@@ -60,6 +91,7 @@ export const progressEventSchema = z.discriminatedUnion("type", [
     error: z.string(),
     code: z.string(),
     attempts: z.number().int().positive(),
+    outcome: outcomeField,
     at: z.string(),
   }),
 ]);

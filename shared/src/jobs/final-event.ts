@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../contracts/messages.ts";
+import type { JobOutcome, ProgressEvent } from "../contracts/messages.ts";
 import { type Step, stepSchema } from "../contracts/stages.ts";
 import { isoNow } from "../time.ts";
 import { jobLinks } from "./links.ts";
@@ -7,14 +7,20 @@ import type { JobRow } from "./state.ts";
 /**
  * The `complete` or `error` event a finished job ended with, rebuilt from its stored row, for
  * when the original event was lost or has aged out of the progress stream. Null while the
- * job is still pending or processing.
+ * job is still pending or processing. `outcome` (see `jobOutcome`) is added when given.
  */
-export function finalEvent(job: JobRow, publicUrl: string): ProgressEvent | null {
+export function finalEvent(
+  job: JobRow,
+  publicUrl: string,
+  outcome?: JobOutcome | null,
+): ProgressEvent | null {
+  const classified = outcome !== undefined ? { outcome } : {};
   if (job.status === "completed") {
     return {
       type: "complete",
       job_id: job.id,
       report_url: jobLinks(publicUrl, job.id).report_url,
+      ...classified,
       at: job.completedAt ?? isoNow(),
     };
   }
@@ -26,6 +32,7 @@ export function finalEvent(job: JobRow, publicUrl: string): ProgressEvent | null
     error: job.errorMessage ?? "The job failed.",
     code: job.errorCode ?? "internal",
     attempts: Math.max(1, job.errorAttempts ?? 1),
+    ...classified,
     at: job.updatedAt,
   };
 }

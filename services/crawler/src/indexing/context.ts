@@ -2,6 +2,7 @@ import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
 import type { StoreSession } from "../store-session.ts";
 import type { CollectionWalk } from "./collection-walk.ts";
+import type { CatalogOutcome } from "./outcome.ts";
 
 /** One job's indexing: the crawler's deps, the stage run and the store's base URL. */
 export interface IndexingContext extends CrawlerDeps {
@@ -19,6 +20,8 @@ export interface IndexingContext extends CrawlerDeps {
 export interface StepResult {
   detail: Record<string, unknown>;
   reason?: string;
+  /** The catalog's classification, for the products step's `step` message and event. */
+  outcome?: CatalogOutcome;
 }
 
 /** A step's own progress (0..1) from `done` of an estimated `total`; below 1 until it ends. */

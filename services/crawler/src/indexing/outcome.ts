@@ -1,3 +1,4 @@
+import type { JobOutcome } from "@shopsniffer/shared/contracts/messages";
 import { AppError } from "@shopsniffer/shared/errors";
 import { isBlockedError, type StoreSignals } from "../store-session.ts";
 
@@ -21,7 +22,7 @@ export const catalogOutcomes = [
   "rate_limited",
   "blocked",
 ] as const;
-export type CatalogOutcome = (typeof catalogOutcomes)[number];
+export type CatalogOutcome = (typeof catalogOutcomes)[number] & JobOutcome;
 
 /** What a completed products step saw, to classify it. */
 export interface CatalogFacts {

@@ -49,7 +49,7 @@ async function runStep(ctx: IndexingContext, step: Step, index: IndexingStep): P
   const result = await index(ctx);
   await finishStep(svc.db, jobId, step, "completed", result.detail);
   await run.progress.status(jobId, step, 1);
-  await run.progress.step(jobId, step, "completed", result.reason);
+  await run.progress.step(jobId, step, "completed", result.reason, result.outcome);
   const durationMs = Math.round(performance.now() - started);
   run.log.info({ step, attempt: run.attempt, durationMs, ...result.detail }, "step done");
 }
