@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { products } from "@shopsniffer/shared/db/schema";
 import type { CatalogModes } from "@shopsniffer/shared/storefront/catalog-modes";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
@@ -9,6 +9,9 @@ import { runIndexingStage } from "../src/indexing/stage.ts";
 import { runSitemapStage } from "../src/sitemap/stage.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { stepRecord } from "./rows.ts";
+
+// Whole crawls: a loaded machine (CI, shared cores) takes far longer than the default 5 s.
+setDefaultTimeout(60_000);
 
 const DOMAIN = "demo.shopsniffer.test";
 let h: Harness | undefined;
@@ -72,6 +75,7 @@ describe("the catalog is the union of what the store exposes", () => {
         from_lists: 0,
         from_collections: collected.length,
         from_sitemap_fetches: uncollected.length,
+        from_json_ld: 0,
         sitemap_products: 300,
         published_products_count: 300,
         missing: [],

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { collections, pages, products } from "@shopsniffer/shared/db/schema";
 import { getJob } from "@shopsniffer/shared/jobs/state";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
@@ -8,6 +8,9 @@ import { runIndexingStage } from "../src/indexing/stage.ts";
 import { runSitemapStage } from "../src/sitemap/stage.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { jobCounts, stepRecord } from "./rows.ts";
+
+// Whole crawls: a loaded machine (CI, shared cores) takes far longer than the default 5 s.
+setDefaultTimeout(60_000);
 
 const DOMAIN = "demo.shopsniffer.test";
 const store = generateDemoStore({ productCount: 620, seed: 7 });

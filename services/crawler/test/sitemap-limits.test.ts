@@ -1,8 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  describe,
+  expect,
+  test,
+  setDefaultTimeout,
+} from "bun:test";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { runSitemapStage } from "../src/sitemap/stage.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { jobCounts, stepRecord } from "./rows.ts";
+
+// Whole crawls: a loaded machine (CI, shared cores) takes far longer than the default 5 s.
+setDefaultTimeout(60_000);
 
 const DOMAIN = "limits.shopsniffer.test";
 const BASE = `https://${DOMAIN}`;

@@ -9,6 +9,7 @@ export const productSources = [
   "collections",
   "product.json",
   "product.js",
+  "json_ld",
 ] as const;
 export type ProductSource = (typeof productSources)[number];
 
@@ -26,6 +27,7 @@ export class Catalog {
     collections: 0,
     "product.json": 0,
     "product.js": 0,
+    json_ld: 0,
   };
   /** Items without a numeric id or a handle, never stored. */
   skipped = 0;

@@ -53,16 +53,27 @@ export function stripSiteName(title: string, siteName: string | null, guess: boo
  * global. The object is cut out by brace matching (strings respected) and parsed as JSON.
  */
 export function pageIdFromMeta(html: string): number | null {
+  const page = themeMeta(html)?.page;
+  if (typeof page !== "object" || page === null) return null;
+  const { pageType, resourceType, resourceId: id } = page as Record<string, unknown>;
+  const isPage = pageType === "page" || resourceType === "page";
+  return isPage && typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+}
+
+/**
+ * The object of `var meta = {...}`, Shopify's analytics global (page type, and on a product
+ * page the product's id and variants), or null when the page has none that parses.
+ */
+export function themeMeta(html: string): Record<string, unknown> | null {
   const start = /var\s+meta\s*=\s*\{/.exec(html);
   if (!start) return null;
-  const open = start.index + start[0].length - 1;
-  const json = balancedObject(html, open);
+  const json = balancedObject(html, start.index + start[0].length - 1);
   if (json === null) return null;
   try {
-    const page = (JSON.parse(json) as { page?: Record<string, unknown> }).page;
-    const isPage = page?.pageType === "page" || page?.resourceType === "page";
-    const id = page?.resourceId;
-    return isPage && typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+    const meta: unknown = JSON.parse(json);
+    return typeof meta === "object" && meta !== null && !Array.isArray(meta)
+      ? (meta as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

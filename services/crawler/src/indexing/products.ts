@@ -65,7 +65,7 @@ async function readCatalog(
     ...throttling(ctx),
   };
   const missing = fetches.missingCount > 0 ? `, ${fetches.missingCount} missing` : "";
-  return { detail, reason: `${catalog.total} products${missing}` };
+  return { detail, reason: `${catalog.total} products${missing}`, outcome };
 }
 
 /** `throttled`: 429 answers the store sent this job, when there were any. */
@@ -94,14 +94,18 @@ async function recordFailure(ctx: IndexingContext, catalog: Catalog, error: unkn
 
 /**
  * What the job found and what it could not get: products from `/products.json`, from the
- * collection lists only, from one-by-one sitemap fetches; the distinct product handles of the
- * sitemap; `meta.json`'s count (null when unknown); sitemap handles no endpoint answered.
+ * collection lists only, from one-by-one sitemap fetches (and how many of those came from
+ * JSON-LD); the distinct product handles of the sitemap; `meta.json`'s count (null when
+ * unknown); sitemap handles no endpoint answered.
  */
 export function coverageOf(catalog: Catalog, fetches: SitemapFetches, published: number | null) {
   return {
     from_lists: catalog.counts["products.json"],
     from_collections: catalog.counts.collections,
-    from_sitemap_fetches: catalog.counts["product.json"] + catalog.counts["product.js"],
+    from_sitemap_fetches:
+      catalog.counts["product.json"] + catalog.counts["product.js"] + catalog.counts.json_ld,
+    /** Of those, products read from their page's JSON-LD (both JSON endpoints failed). */
+    from_json_ld: catalog.counts.json_ld,
     sitemap_products: fetches.sitemapProducts,
     published_products_count: published,
     missing: fetches.missing,

@@ -1,6 +1,6 @@
 import type { Db } from "@shopsniffer/shared/db/client";
 import { sitemapUrls } from "@shopsniffer/shared/db/schema";
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type UrlKind, urlKinds } from "./classify.ts";
 
 type SitemapUrlRow = typeof sitemapUrls.$inferInsert;
@@ -68,4 +68,33 @@ export async function sitemapUrlsOfKind(handle: Db, jobId: string, kind: UrlKind
     .from(sitemapUrls)
     .where(sql`${sitemapUrls.jobId} = ${jobId} AND ${sitemapUrls.kind} = ${kind}`)
     .orderBy(sql`rowid`);
+}
+
+/** Sitemap URLs read per query by `sitemapUrlPages`. */
+const URL_PAGE_SIZE = 1_000;
+
+/**
+ * The stored URLs of one kind for a job, in sitemap order, a page of rows at a time (keyset
+ * paging on rowid), so a sitemap of any size is never read whole.
+ */
+export async function* sitemapUrlPages(
+  handle: Db,
+  jobId: string,
+  kind: UrlKind,
+  pageSize = URL_PAGE_SIZE,
+): AsyncGenerator<{ url: string }[]> {
+  let after = 0;
+  for (;;) {
+    const rowid = sql<number>`rowid`;
+    const rows = await handle.db
+      .select({ rowid, url: sitemapUrls.url })
+      .from(sitemapUrls)
+      .where(and(eq(sitemapUrls.jobId, jobId), eq(sitemapUrls.kind, kind), gt(rowid, after)))
+      .orderBy(asc(rowid))
+      .limit(pageSize);
+    if (rows.length > 0) yield rows;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = Number(last.rowid);
+  }
 }
