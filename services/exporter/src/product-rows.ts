@@ -9,7 +9,8 @@ export const PRODUCT_CHUNK_SIZE = 500;
 
 /**
  * Yields a job's product rows in chunks, ordered by product id. Keyset paging (`id > last`)
- * keeps every query cheap however deep into the catalog it is.
+ * keeps every query cheap however deep into the catalog it is; the event loop gets a turn
+ * between chunks.
  */
 export async function* productChunks(
   handle: Db,
@@ -26,6 +27,9 @@ export async function* productChunks(
       .limit(chunkSize);
     if (rows.length === 0) return;
     yield rows;
+    // A local libSQL file answers without ever leaving the microtask queue; without a turn of
+    // the event loop here, a long catalog starves NATS (heartbeats, acks time out).
+    await new Promise((resolve) => setImmediate(resolve));
     const last = rows.at(-1);
     if (!last || rows.length < chunkSize) return;
     after = last.productId;

@@ -15,11 +15,14 @@
  */
 import type { Db } from "@shopsniffer/shared/db/client";
 import { stringify } from "csv-stringify/sync";
-import { productChunks } from "../product-rows.ts";
+import { type ProductRow, productChunks } from "../product-rows.ts";
 import { viewProduct } from "../product-view.ts";
 import { CSV_COLUMNS } from "./csv-columns.ts";
 import { productCsvRows } from "./product-csv-rows.ts";
 import { jsonArrayText } from "./text-stream.ts";
+
+/** Products per text chunk of either file. */
+const TEXT_SLICE = 50;
 
 /** Whether `products.csv` starts with a UTF-8 byte order mark: no (see the top of this file). */
 export const CSV_BOM = false;
@@ -31,7 +34,7 @@ export interface ProductCounts {
 }
 
 /**
- * `products.csv` as text chunks, one per read chunk of products: RFC 4180 (CRLF line ends,
+ * `products.csv` as text chunks, one per slice of products: RFC 4180 (CRLF line ends,
  * quotes only where needed). Adds the rows written to `counts.csvRows`.
  */
 export async function* productsCsvText(
@@ -41,7 +44,7 @@ export async function* productsCsvText(
 ): AsyncGenerator<string> {
   const header = stringify([[...CSV_COLUMNS]], { record_delimiter: "windows" });
   yield `${CSV_BOM ? "\uFEFF" : ""}${header}`;
-  for await (const rows of productChunks(handle, jobId)) {
+  for await (const rows of productSlices(handle, jobId)) {
     const records = rows.flatMap((row) =>
       productCsvRows({ ...viewProduct(row.data), handle: row.handle }),
     );
@@ -60,8 +63,20 @@ export function productsJsonText(
 }
 
 async function* rawProducts(handle: Db, jobId: string, counts: ProductCounts) {
-  for await (const rows of productChunks(handle, jobId)) {
+  for await (const rows of productSlices(handle, jobId)) {
     counts.products += rows.length;
     yield rows.map((row) => row.data);
+  }
+}
+
+/**
+ * The job's product rows in slices of `TEXT_SLICE` products: each slice becomes one text
+ * chunk, so the text in flight stays a few hundred KB however large the read chunks are.
+ */
+async function* productSlices(handle: Db, jobId: string): AsyncGenerator<ProductRow[]> {
+  for await (const rows of productChunks(handle, jobId)) {
+    for (let start = 0; start < rows.length; start += TEXT_SLICE) {
+      yield rows.slice(start, start + TEXT_SLICE);
+    }
   }
 }

@@ -57,23 +57,33 @@ class Changes<T> {
 }
 
 /**
- * Compares the current catalog, one product at a time, with a compact previous catalog.
- * It removes what it has seen from `previous`, so what is left there at the end was removed.
+ * Compares the current catalog, one product at a time in ascending product id order, with the
+ * previous one read alongside (see PreviousCatalog). Variants are compared by variant id
+ * within the same product; a variant that moved to another product is not compared.
  */
 export class ChangesBuilder {
   private readonly added = new Changes<string>();
+  private readonly removed = new Changes<string>();
   private readonly prices = new Changes<PriceChange>();
   private readonly restocks = new Changes<VariantRef>();
   private readonly sellOuts = new Changes<VariantRef>();
   private increased = 0;
+  private readonly onRemoved = (handle: string) => this.removed.add(handle);
 
   constructor(private readonly previous: PreviousCatalog) {}
 
-  add(product: ProductFacts): void {
-    if (!this.previous.takeProduct(product.productId)) this.added.add(product.handle);
+  async add(product: ProductFacts): Promise<void> {
+    const before = await this.previous.seek(product.productId, this.onRemoved);
+    if (!before) {
+      this.added.add(product.handle);
+      return;
+    }
+    const earlier = new Map<number, VariantFacts>();
+    for (const variant of before.variants)
+      if (variant.id !== null) earlier.set(variant.id, variant);
     for (const variant of product.variants) {
-      const before = variant.id === null ? undefined : this.previous.takeVariant(variant.id);
-      if (before && variant.id !== null) this.compare(product.handle, variant.id, before, variant);
+      const was = variant.id === null ? undefined : earlier.get(variant.id);
+      if (was && variant.id !== null) this.compare(product.handle, variant.id, was, variant);
     }
   }
 
@@ -88,15 +98,15 @@ export class ChangesBuilder {
     if (before.available === true && now.available === false) this.sellOuts.add(ref);
   }
 
-  result(): CatalogChanges {
-    const removed = new Changes<string>();
-    for (const handle of this.previous.remainingProducts()) removed.add(handle);
+  /** The changes, once every current product was added (the rest of the previous is read). */
+  async result(): Promise<CatalogChanges> {
+    await this.previous.seek(null, this.onRemoved);
     const prices = this.prices.result();
     return {
       previous_job_id: this.previous.job.id,
       previous_completed_at: this.previous.job.completedAt,
       products_added: this.added.result(),
-      products_removed: removed.result(),
+      products_removed: this.removed.result(),
       price_changes: {
         ...prices,
         increased: this.increased,

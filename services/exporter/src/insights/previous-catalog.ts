@@ -1,8 +1,8 @@
 import type { Db } from "@shopsniffer/shared/db/client";
 import { jobs } from "@shopsniffer/shared/db/schema";
 import { and, desc, eq, lt, ne } from "drizzle-orm";
-import { productChunks } from "../product-rows.ts";
-import { productFacts, type VariantFacts } from "./product-facts.ts";
+import { type ProductRow, productChunks } from "../product-rows.ts";
+import { type ProductFacts, productFacts } from "./product-facts.ts";
 
 /** The job a catalog is compared with. */
 export interface PreviousJob {
@@ -35,66 +35,51 @@ export async function findPreviousJob(
 }
 
 /**
- * A previous catalog reduced to what changes are computed from: product id → handle and
- * variant id → price and `available`, packed into one short string per variant.
- * FIXME: for a 100,000-product store with a few variants each this still holds several
- * hundred thousand map entries (tens of MB) for the whole insights pass; a store ten times
- * larger would need the comparison done in SQL or by merging both jobs' rows in id order.
+ * The previous job's catalog, read alongside the current one: both are read in ascending
+ * product id order, so comparing them is a merge of two sorted streams and memory holds one
+ * chunk of rows from each, whatever the catalog's size.
  */
 export class PreviousCatalog {
-  private readonly products = new Map<number, string>();
-  private readonly variants = new Map<number, string>();
+  private readonly chunks: AsyncGenerator<ProductRow[]>;
+  private buffer: ProductFacts[] = [];
+  private position = 0;
+  private ended = false;
 
-  constructor(readonly job: PreviousJob) {}
+  constructor(
+    readonly job: PreviousJob,
+    handle: Db,
+  ) {
+    this.chunks = productChunks(handle, job.id);
+  }
 
-  /** Reads every product of `job` in chunks, keeping only the compact maps. */
-  static async load(handle: Db, job: PreviousJob): Promise<PreviousCatalog> {
-    const catalog = new PreviousCatalog(job);
-    for await (const rows of productChunks(handle, job.id)) {
-      for (const row of rows) catalog.add(productFacts(row));
+  /**
+   * Walks forward to `productId` (the current catalog's next id, never smaller than the last
+   * one asked for), calling `onRemoved` with the handle of each previous product before it,
+   * and returns the previous product with that id, or null if it is new. `null` walks to the
+   * end: every product left was removed.
+   */
+  async seek(productId: number | null, onRemoved: (handle: string) => void) {
+    for (;;) {
+      const next = await this.peek();
+      if (next === null) return null;
+      if (productId !== null && next.productId > productId) return null;
+      this.position += 1;
+      if (productId !== null && next.productId === productId) return next;
+      onRemoved(next.handle);
     }
-    return catalog;
   }
 
-  add(product: { productId: number; handle: string; variants: VariantFacts[] }): void {
-    this.products.set(product.productId, product.handle);
-    for (const v of product.variants) {
-      if (v.id !== null) this.variants.set(v.id, pack(v));
+  private async peek(): Promise<ProductFacts | null> {
+    while (this.position >= this.buffer.length) {
+      if (this.ended) return null;
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.ended = true;
+        return null;
+      }
+      this.buffer = next.value.map(productFacts);
+      this.position = 0;
     }
+    return this.buffer[this.position] ?? null;
   }
-
-  /** Whether the product existed; forgets it, so it is not reported as removed. */
-  takeProduct(productId: number): boolean {
-    return this.products.delete(productId);
-  }
-
-  /** The variant's previous price and flag, or undefined if it is new; forgets it. */
-  takeVariant(variantId: number): VariantFacts | undefined {
-    const packed = this.variants.get(variantId);
-    if (packed === undefined) return undefined;
-    this.variants.delete(variantId);
-    return unpack(variantId, packed);
-  }
-
-  /** Handles of the products not taken yet, in the order they were added. */
-  remainingProducts(): IterableIterator<string> {
-    return this.products.values();
-  }
-}
-
-/** One character for `available` ("1", "0", "-" for unknown), then the price ("" for none). */
-function pack(variant: VariantFacts): string {
-  const flag = variant.available === null ? "-" : variant.available ? "1" : "0";
-  return `${flag}${variant.price ?? ""}`;
-}
-
-function unpack(id: number, packed: string): VariantFacts {
-  const flag = packed[0];
-  const price = packed.slice(1);
-  return {
-    id,
-    price: price || null,
-    compareAtPrice: null,
-    available: flag === "-" ? null : flag === "1",
-  };
 }

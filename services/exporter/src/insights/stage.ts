@@ -45,8 +45,9 @@ export type InsightsJob = Pick<JobRow, "id" | "domain" | "createdAt" | "shopMeta
 
 /**
  * Reads every product of the job in chunks, in one pass, and returns its insights; only one
- * chunk of rows is in memory at a time, plus a compact map of the previous job's catalog when
- * there is one to compare with. The `published` windows end at the job's creation.
+ * chunk of rows is in memory at a time, plus one chunk of the previous job's catalog when
+ * there is one to compare with (both are read in product id order). The `published` windows
+ * end at the job's creation.
  */
 export async function computeInsights(
   svc: Pick<ExporterService, "db">,
@@ -55,18 +56,16 @@ export async function computeInsights(
   const asOfMs = Date.parse(job.createdAt);
   const builder = new InsightsBuilder(Number.isFinite(asOfMs) ? asOfMs : Date.now());
   const previous = await findPreviousJob(svc.db, job);
-  const changes = previous
-    ? new ChangesBuilder(await PreviousCatalog.load(svc.db, previous))
-    : null;
+  const changes = previous ? new ChangesBuilder(new PreviousCatalog(previous, svc.db)) : null;
 
   for await (const rows of productChunks(svc.db, job.id)) {
     for (const row of rows) {
       const facts = productFacts(row);
       builder.add(facts);
-      changes?.add(facts);
+      await changes?.add(facts);
     }
   }
-  return builder.result(currencyOf(job.shopMeta), changes?.result() ?? null);
+  return builder.result(currencyOf(job.shopMeta), (await changes?.result()) ?? null);
 }
 
 function currencyOf(shopMeta: Record<string, unknown> | null): string | null {
