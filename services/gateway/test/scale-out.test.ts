@@ -31,7 +31,13 @@ describe.skipIf(!hasSqld)("two crawlers and two gateways on one NATS and one sql
         ["gateway", "crawler"],
       ],
       // One job at a time per crawler, so queued stages must go to the other one.
-      env: { STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`, CRAWLER_JOB_CONCURRENCY: "1" },
+      // The key may create JOBS jobs a day: the counts live in the database both gateways share.
+      env: {
+        STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
+        CRAWLER_JOB_CONCURRENCY: "1",
+        RATE_LIMIT_JOBS_PER_KEY: String(JOBS),
+        RATE_LIMIT_WINDOW_SECONDS: "86400",
+      },
     });
   }, 60_000);
 
@@ -40,11 +46,21 @@ describe.skipIf(!hasSqld)("two crawlers and two gateways on one NATS and one sql
     await store?.stop();
   }, 30_000);
 
-  test("jobs complete once each, crawl work is shared, both gateways stream everything", async () => {
+  test("jobs complete once each, crawl work is shared, both gateways stream everything, limits hold", async () => {
     const [a = "", b = ""] = cluster.instances.map((instance) => instance.gatewayUrl ?? "");
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++)
       ids.push(await createJob(i % 2 ? b : a, cluster.apiKey, DEMO_DOMAIN));
+    // Each gateway saw JOBS / 2 requests, yet both refuse the next: the limit is shared.
+    for (const gateway of [a, b]) {
+      const refused = await fetch(`${gateway}/api/jobs`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": cluster.apiKey },
+        body: JSON.stringify({ domain: DEMO_DOMAIN }),
+      });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
     // A client on each gateway follows every job from its creation to its end.
     const streams = await Promise.all(
       ids.map((id) => Promise.all([followJob(a, id), followJob(b, id)])),
