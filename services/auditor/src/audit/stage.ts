@@ -51,7 +51,7 @@ async function runAudit(svc: AuditorService, deps: AuditDeps, run: StageRun) {
     apps: shopMeta.detected_apps.length,
     mode: shopMeta.audit_mode,
     ...(shopMeta.audit_mode_reason ? { reason: shopMeta.audit_mode_reason } : {}),
-    requests: shopMeta.page.requests.length,
+    requests: Object.values(shopMeta.page.request_counts).reduce((sum, n) => sum + n, 0),
     screenshot_bytes: screenshotBytes,
   });
   await run.progress.status(jobId, "audit", 1);
