@@ -5,7 +5,8 @@ import { AppError } from "@shopsniffer/shared/errors";
 import { getJob } from "@shopsniffer/shared/jobs/state";
 import type { GatewayDeps } from "../deps.ts";
 import { isUuid } from "./job-handlers.ts";
-import { jobIdParams } from "../schemas.ts";
+import { errorBody, jobIdParams } from "../schemas.ts";
+import { reportResponse } from "./report-schema.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ export function reportRoutes(deps: GatewayDeps) {
           id: row.collectionId,
           title: row.title,
           handle: row.handle,
-          body_html: (row.data.description as string | undefined) ?? null,
+          body_html: str(row.data.description),
           image: row.data.image ?? null,
           product_handles: row.productHandles,
         })),
@@ -52,30 +53,48 @@ export function reportRoutes(deps: GatewayDeps) {
         })),
       };
     },
-    { params: jobIdParams, detail: { summary: "Full report of a job", tags: ["Reports"] } },
+    {
+      params: jobIdParams,
+      response: { 200: reportResponse, 404: errorBody },
+      detail: { summary: "Full report of a job", tags: ["Reports"] },
+    },
   );
 }
 
+/** A stored product in the report's shape; values of the wrong type become null. */
 function reportProduct(data: Raw) {
   const variants = Array.isArray(data.variants) ? (data.variants as Raw[]) : [];
-  const images = Array.isArray(data.images) ? (data.images as Raw[]) : [];
+  const images = Array.isArray(data.images) ? (data.images as unknown[]) : [];
   return {
-    id: data.id,
-    title: data.title,
-    handle: data.handle,
-    vendor: data.vendor,
-    product_type: data.product_type,
-    tags: Array.isArray(data.tags) ? data.tags : splitTags(data.tags),
+    id: num(data.id),
+    title: str(data.title),
+    handle: str(data.handle),
+    vendor: str(data.vendor),
+    product_type: str(data.product_type ?? data.type),
+    tags: Array.isArray(data.tags)
+      ? data.tags.filter((t) => typeof t === "string")
+      : splitTags(data.tags),
     variants: variants.map((v) => ({
-      id: v.id,
-      title: v.title,
-      price: v.price,
-      compare_at_price: v.compare_at_price ?? null,
-      sku: v.sku ?? null,
+      id: num(v.id),
+      title: str(v.title),
+      price: str(v.price),
+      compare_at_price: str(v.compare_at_price),
+      sku: str(v.sku),
       inventory_quantity: null,
     })),
-    images: images.map((i) => ({ src: i.src, alt: i.alt ?? null })),
+    images: images.map((i) => {
+      const image = (i && typeof i === "object" ? i : { src: i }) as Raw;
+      return { src: str(image.src), alt: str(image.alt) };
+    }),
   };
+}
+
+function num(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
 }
 
 function splitTags(tags: unknown): string[] {
