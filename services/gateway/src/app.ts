@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { AppError, httpStatus } from "@shopsniffer/shared/errors";
 import { authRoutes } from "./auth/better-auth.ts";
 import { clientAddressPlugin } from "./auth/client-address.ts";
+import { securitySchemes } from "./auth/openapi.ts";
 import { StatusError } from "./auth/status-error.ts";
 import { corsPlugin } from "./cors.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -32,6 +33,7 @@ export function createApp(deps: GatewayDeps) {
             version: "0.1.0",
             description: "Analyse public Shopify stores: jobs, progress, reports and exports.",
           },
+          components: { securitySchemes },
         },
       }),
     )

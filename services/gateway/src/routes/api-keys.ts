@@ -28,7 +28,7 @@ const keyView = t.Object({
   revoked: t.Boolean(),
 });
 
-const auth = { tags: ["API keys"] };
+const auth = { tags: ["API keys"], security: [{ session: [] }] };
 
 /**
  * `/api-keys`: a signed-in user's API keys. Session only: an API key gets 403 here, so a leaked

@@ -50,7 +50,11 @@ export function jobRoutes(deps: GatewayDeps) {
     .post("/jobs", (ctx) => createJob(deps, ctx), {
       parse: ({ request }) => authenticateThenParse(deps, request),
       body: createJobBody,
-      detail: { summary: "Create a store analysis job", tags: ["Jobs"] },
+      detail: {
+        summary: "Create a store analysis job",
+        tags: ["Jobs"],
+        security: [{ apiKey: [] }, { session: [] }, { x402: [] }],
+      },
       response: {
         201: t.Object({ job: t.Any() }),
         200: t.Object({ job: t.Any() }, { description: "An x402 payment sent again: its job." }),
@@ -75,6 +79,10 @@ export function jobRoutes(deps: GatewayDeps) {
     .post("/jobs/:id/retry", (ctx) => retryJob(deps, ctx), {
       parse: ({ request }) => authenticateOnly(deps, request),
       params: jobIdParams,
-      detail: { summary: "Retry a job as a new job", tags: ["Jobs"] },
+      detail: {
+        summary: "Retry a job as a new job",
+        tags: ["Jobs"],
+        security: [{ apiKey: [] }, { session: [] }],
+      },
     });
 }
