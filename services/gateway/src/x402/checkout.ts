@@ -66,10 +66,10 @@ export async function payForJob(
   if (!(await claimPayment(db, payment, settings.network, reserved))) {
     return replayReply(deps, settings, payment, job.domain);
   }
-  const requirements = jobRequirements(settings);
-  const facilitator = facilitatorClient(settings);
-
-  const verified = await facilitator.verify(payment.payload, requirements);
+  const verified = await facilitatorClient(settings).verify(
+    payment.payload,
+    jobRequirements(settings),
+  );
   if (verified.kind !== "answer") {
     await releaseClaim(db, key.payer, key.nonce);
     log.warn({ ...key, detail: verified.detail }, "x402 verify failed; claim released");
@@ -82,8 +82,23 @@ export async function payForJob(
     return paymentRequired(settings, reason, payment.payer);
   }
 
+  return settleAndQueue(deps, settings, payment, reserved);
+}
+
+/** `/settle`, then the job: queued only when the settlement is known to have succeeded. */
+async function settleAndQueue(
+  deps: GatewayDeps,
+  settings: X402Settings,
+  payment: CheckedPayment,
+  reserved: ReservedJob,
+): Promise<Reply> {
+  const { db, log } = deps.svc;
+  const key = { payer: payment.payer, nonce: payment.nonce };
   await markPayment(db, key, "settling");
-  const settled = await facilitator.settle(payment.payload, requirements);
+  const settled = await facilitatorClient(settings).settle(
+    payment.payload,
+    jobRequirements(settings),
+  );
   if (settled.kind === "unreachable") {
     await releaseClaim(db, key.payer, key.nonce);
     log.warn({ ...key, detail: settled.detail }, "x402 settle not sent; claim released");
