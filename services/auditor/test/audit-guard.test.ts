@@ -7,6 +7,9 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { accessSync, constants } from "node:fs";
 import { createLogger } from "@shopsniffer/shared/log";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { detectApps } from "../src/audit/detect-apps.ts";
+import { readPageSources } from "../src/audit/page-sources.ts";
+import { renderedPageView } from "../src/audit/page-view.ts";
 import { type BrowserHost, createBrowserHost } from "../src/browser/browser-host.ts";
 import { renderPage } from "../src/browser/render-page.ts";
 
@@ -131,5 +134,57 @@ test.skipIf(!hasChromium)(
     expect(hits.widget).toBe(before);
     expect(page.globals.has("GuardWidget.version")).toBe(false);
     expect(host.launches()).toBe(1);
+  },
+);
+
+test.skipIf(!hasChromium)(
+  "a rendered look-alike without Shopify's headers gets no Shopify apps",
+  async () => {
+    const lease = await host.acquire();
+    if (!("browser" in lease)) throw new Error(lease.reason);
+    const copied = `<!doctype html><html><head><title>Copied shop</title>
+    <script>var Shopify = Shopify || {}; Shopify.shop = "copied.myshopify.com";</script>
+    <script src="https://cdn.shopify.com/extensions/01f/size-chart-2.0.1/assets/s.js"></script>
+    </head><body><h1>Copied</h1></body></html>`;
+    const audit = async (headers: Record<string, string>) => {
+      const site = Bun.serve({
+        port: 0,
+        hostname: "127.0.0.1",
+        fetch: () => new Response(copied, { headers: { "content-type": "text/html", ...headers } }),
+      });
+      try {
+        const fetchStore = createStoreFetcher({
+          origins: new Map([["copied.test", `http://127.0.0.1:${site.port}`]]),
+          timeoutMs: 5_000,
+        });
+        const page = await renderPage(lease.browser, {
+          url: "https://copied.test/",
+          fetchStore,
+          thirdParty: "block",
+          timeoutMs: 20_000,
+          jsPaths: [],
+        });
+        const view = renderedPageView({
+          url: page.url,
+          html: page.html,
+          headers: page.document.headers,
+          sources: readPageSources(page.html, page.url),
+          requests: page.log.requests,
+          scriptBodies: page.log.scriptBodies,
+          globals: page.globals,
+          cookies: page.cookies,
+        });
+        return await detectApps(view, "copied.test");
+      } finally {
+        site.stop(true);
+      }
+    };
+    const lookAlike = await audit({ server: "nginx" });
+    expect(lookAlike.shopifySignals).toEqual([]);
+    expect(lookAlike.withheld).toEqual(["size-chart"]);
+    expect(lookAlike.apps.map((a) => a.name)).not.toContain("size-chart");
+    const real = await audit({ "powered-by": "Shopify" });
+    expect(real.shopifySignals).toEqual(["header:powered-by"]);
+    expect(real.apps.find((a) => a.name === "size-chart")?.version).toBe("2.0.1");
   },
 );
