@@ -7,8 +7,14 @@ import type { Catalog } from "./catalog.ts";
 import type { IndexingContext } from "./context.ts";
 import type { CollectionRow } from "./rows.ts";
 
-/** Collections whose product lists are fetched at once, at most CRAWLER_CONCURRENCY in flight. */
+/** Collections taken per round; their lists are walked a few at a time (see LIST_WALKS). */
 const BATCH = 25;
+/**
+ * Collection lists walked at once, below CRAWLER_CONCURRENCY: a list page holds 250 full
+ * products (about 1.5 MB of JSON and several times that parsed), so each walk in flight
+ * adds tens of MB to the crawler's peak memory, for little speed on one store.
+ */
+const LIST_WALKS = 2;
 
 /** A collection before its product handles are known. */
 type CollectionSeed = Omit<CollectionRow, "productHandles">;
@@ -69,7 +75,7 @@ async function withHandles(
   const rows: CollectionRow[] = [];
   for (const batch of chunks(seeds, BATCH)) {
     const { limiter } = ctx.session;
-    const done = await mapLimit(batch, limiter.max, async (seed) => ({
+    const done = await mapLimit(batch, Math.min(limiter.max, LIST_WALKS), async (seed) => ({
       ...seed,
       productHandles: await limiter.run(() => productHandles(ctx, seed.handle, catalog)),
     }));
