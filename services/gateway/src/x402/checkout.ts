@@ -146,7 +146,14 @@ export async function queuePaidJob(deps: GatewayDeps, job: ReservedJob) {
   // FIXME: when NATS refuses the job here, enqueueJob marks it errored and the caller gets a
   // 503: the payer has paid for a job that never runs, and neither a replay nor the
   // reconciler queues it again (its row exists). An operator has to retry it.
-  return enqueueJob(deps, { ...job, userId: null, apiKeyId: null, retryOf: null });
+  try {
+    return await enqueueJob(deps, { ...job, userId: null, apiKeyId: null, retryOf: null });
+  } catch (error) {
+    // Another replica's reconciler (or a concurrent replay) inserted the same reserved id.
+    const inserted = error instanceof AppError ? undefined : await getJob(deps.svc.db, job.id);
+    if (inserted) return inserted;
+    throw error;
+  }
 }
 
 /**
