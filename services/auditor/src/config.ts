@@ -12,7 +12,7 @@ export const auditorConfigSchema = baseConfigSchema
   .extend({
     /**
      * Who measures the pages: `none` records the step as skipped; `psi` calls Google;
-     * `lighthouse` runs Lighthouse locally against `CHROME_PATH`.
+     * `lighthouse` runs Lighthouse locally against `CHROMIUM_PATH`.
      */
     PAGESPEED_PROVIDER: z.enum(pagespeedProviderNames).default("none"),
     /** Google API key with the PageSpeed Insights API enabled; required when `psi` is chosen. */
@@ -21,8 +21,6 @@ export const auditorConfigSchema = baseConfigSchema
     PSI_ENDPOINT: z.string().url().default(PSI_DEFAULT_ENDPOINT),
     /** How long one PSI call (one page, one strategy) may take, in ms. */
     PSI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-    /** Chromium for local Lighthouse runs (`PAGESPEED_PROVIDER=lighthouse`). */
-    CHROME_PATH: z.string().min(1).default("/usr/bin/chromium"),
     /** Node.js binary that runs the Lighthouse CLI (Lighthouse needs Node, not Bun). */
     LIGHTHOUSE_NODE: z.string().min(1).default("node"),
     /** Comma-separated strategies Lighthouse measures each page with: mobile, desktop. */

@@ -15,7 +15,7 @@ import { insertJob } from "./helpers.ts";
 // Each Lighthouse run loads Chromium and a page: seconds each, more on a busy machine.
 setDefaultTimeout(240_000);
 
-const CHROME = process.env.CHROME_PATH || "/usr/bin/chromium";
+const CHROME = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const hasChromium = existsSync(CHROME);
 if (!hasChromium) console.warn(`no Chromium at ${CHROME}; the Lighthouse tests skip`);
 
@@ -27,7 +27,7 @@ const product = store.products[0]?.handle ?? "";
 test("a missing Chromium skips the step with the reason, without numbers", async () => {
   const provider = createPagespeedProvider({
     ...auditorConfigSchema.parse({ PAGESPEED_PROVIDER: "lighthouse" }),
-    CHROME_PATH: "/nonexistent/chromium",
+    CHROMIUM_PATH: "/nonexistent/chromium",
   });
   const outcome = await provider.measure({
     jobId: "j",
@@ -35,7 +35,7 @@ test("a missing Chromium skips the step with the reason, without numbers", async
   });
   expect(outcome).toEqual({
     status: "skipped",
-    reason: "no Chromium at /nonexistent/chromium (CHROME_PATH)",
+    reason: "no Chromium at /nonexistent/chromium (CHROMIUM_PATH)",
   });
 });
 
@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("lighthouse against the storefront", () => {
     svc = await bootService("auditor", auditorConfigSchema, {
       ...world.env,
       PAGESPEED_PROVIDER: "lighthouse",
-      CHROME_PATH: CHROME,
+      CHROMIUM_PATH: CHROME,
       LIGHTHOUSE_STRATEGIES: "mobile",
       LIGHTHOUSE_TIMEOUT_MS: "150000",
     });

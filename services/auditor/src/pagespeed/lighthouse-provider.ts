@@ -9,7 +9,7 @@ import { readPsiResponse } from "./psi-response.ts";
 
 /** The `LIGHTHOUSE_*` settings and what else a local run needs (see the auditor's config). */
 export interface LighthouseSettings {
-  CHROME_PATH: string;
+  CHROMIUM_PATH: string;
   LIGHTHOUSE_NODE: string;
   LIGHTHOUSE_STRATEGIES: PsiStrategy[];
   LIGHTHOUSE_THROTTLING: LighthouseThrottling;
@@ -28,17 +28,17 @@ export interface LighthouseSettings {
 export function createLighthouseProvider(settings: LighthouseSettings): PagespeedProvider {
   const options = {
     nodePath: settings.LIGHTHOUSE_NODE,
-    chromePath: settings.CHROME_PATH,
+    chromePath: settings.CHROMIUM_PATH,
     throttling: settings.LIGHTHOUSE_THROTTLING,
     timeoutMs: settings.LIGHTHOUSE_TIMEOUT_MS,
   };
   return {
     name: "lighthouse",
     async measure(target) {
-      if (!existsSync(settings.CHROME_PATH)) {
+      if (!existsSync(settings.CHROMIUM_PATH)) {
         return {
           status: "skipped",
-          reason: `no Chromium at ${settings.CHROME_PATH} (CHROME_PATH)`,
+          reason: `no Chromium at ${settings.CHROMIUM_PATH} (CHROMIUM_PATH)`,
         };
       }
       const results: PsiPageResult[] = [];
