@@ -7,6 +7,8 @@ import { createLogger, type Logger } from "./log.ts";
 import { initMetrics } from "./metrics.ts";
 import { ensureStreams } from "./nats/streams.ts";
 
+const DRAIN_TIMEOUT_MS = 3_000;
+
 /** Everything a service process owns: its settings, logger, database and NATS handles. */
 export interface ServiceContext<C extends BaseConfig = BaseConfig> {
   name: string;
@@ -57,7 +59,9 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
     jsm,
     names,
     async close() {
-      await nc.drain().catch(() => undefined);
+      // Draining needs the server; while it is unreachable, stop waiting after a few seconds.
+      await Promise.race([nc.drain().catch(() => undefined), Bun.sleep(DRAIN_TIMEOUT_MS)]);
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
       db.close();
     },
   };
