@@ -3,6 +3,7 @@ import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { openStorage } from "@shopsniffer/shared/storage/open-storage";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { storeFetcherSettings } from "@shopsniffer/shared/store/fetch-settings";
 import { auditStage } from "./audit/stage.ts";
 import { technologyData } from "./audit/tech-data.ts";
 import { createBrowserHost } from "./browser/browser-host.ts";
@@ -12,10 +13,7 @@ import { pagespeedStage } from "./pagespeed/stage.ts";
 
 const svc = await bootService("auditor", auditorConfigSchema);
 const { config } = svc;
-const fetchStore = createStoreFetcher({
-  origins: config.STORE_ORIGINS,
-  timeoutMs: config.STORE_FETCH_TIMEOUT_MS,
-});
+const fetchStore = createStoreFetcher(storeFetcherSettings(config));
 const provider = createPagespeedProvider(config);
 const browser = createBrowserHost({
   mode: config.AUDIT_BROWSER,

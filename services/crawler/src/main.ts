@@ -2,15 +2,18 @@ import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { runnerOptions, runStages } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { storeFetcherSettings } from "@shopsniffer/shared/store/fetch-settings";
 import { crawlerConfigSchema } from "./config.ts";
 import type { CrawlerDeps } from "./context.ts";
 import { indexingStage } from "./indexing/stage.ts";
+import { openPolitenessBucket, PolitenessGate } from "./politeness.ts";
 import { sitemapStage } from "./sitemap/stage.ts";
 
 const svc = await bootService("crawler", crawlerConfigSchema);
+const politeness = await openPolitenessBucket(svc.js, svc.names.politenessBucket);
 const fetchStore = createStoreFetcher({
-  origins: svc.config.STORE_ORIGINS,
-  timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
+  ...storeFetcherSettings(svc.config),
+  gate: new PolitenessGate(politeness, svc.config, svc.log),
 });
 const deps: CrawlerDeps = { svc, fetchStore };
 const stop = await runStages(

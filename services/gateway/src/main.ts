@@ -1,16 +1,14 @@
 import { startHealthServer } from "@shopsniffer/shared/health-server";
 import { bootService, onShutdown } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { storeFetcherSettings } from "@shopsniffer/shared/store/fetch-settings";
 import { createApp } from "./app.ts";
 import { gatewayConfigSchema } from "./config.ts";
 import { storeChecker } from "./store-check.ts";
 import { startPaymentReconciler } from "./x402/reconciler.ts";
 
 const svc = await bootService("gateway", gatewayConfigSchema);
-const fetchStore = createStoreFetcher({
-  origins: svc.config.STORE_ORIGINS,
-  timeoutMs: svc.config.STORE_FETCH_TIMEOUT_MS,
-});
+const fetchStore = createStoreFetcher(storeFetcherSettings(svc.config));
 const checkStore = svc.config.STORE_CHECK_ON_CREATE
   ? storeChecker(fetchStore, svc.log)
   : async () => {};

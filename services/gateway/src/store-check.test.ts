@@ -3,12 +3,13 @@ import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { modeInterceptor } from "@shopsniffer/shared/storefront/safety-modes";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
-import { storeChecker } from "./store-check.ts";
+import { checkStoreIdentity, storeChecker } from "./store-check.ts";
 
 const store = generateDemoStore({ productCount: 3, seed: 4 });
 const HOSTS = ["primary.test", "custom.test", "ca.test", "locked.test", "typed.test", "moved.test"];
 let storefront: RunningStorefront;
-let check: ReturnType<typeof storeChecker>;
+let check: (domain: string) => ReturnType<typeof checkStoreIdentity>;
+let checker: ReturnType<typeof storeChecker>;
 
 beforeAll(async () => {
   const intercept = modeInterceptor([
@@ -20,7 +21,9 @@ beforeAll(async () => {
   ]);
   storefront = await startStorefront({ store }, { intercept });
   const origins = new Map(HOSTS.map((host) => [host, storefront.origin]));
-  check = storeChecker(createStoreFetcher({ origins, timeoutMs: 5_000 }));
+  const fetchStore = createStoreFetcher({ origins, timeoutMs: 5_000 });
+  check = (domain) => checkStoreIdentity(fetchStore, domain);
+  checker = storeChecker(fetchStore);
 });
 afterAll(() => storefront.stop());
 
@@ -41,5 +44,7 @@ describe("store identity at job creation", () => {
   test("a chain ending on /password, or a password page type, is password-protected", async () => {
     await expect(check("locked.test")).rejects.toMatchObject({ code: "password_protected" });
     await expect(check("typed.test")).rejects.toMatchObject({ code: "password_protected" });
+    await expect(checker("locked.test")).rejects.toMatchObject({ code: "password_protected" });
+    expect(await checker("custom.test")).toBeUndefined();
   });
 });

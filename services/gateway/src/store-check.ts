@@ -17,11 +17,20 @@ export interface StoreIdentity {
  * 5xx is told to try again later.
  */
 export function storeChecker(fetchStore: StoreFetcher, log?: Logger) {
-  return async (domain: string): Promise<StoreIdentity> => {
-    const inspection = await inspect(fetchStore, domain, log);
-    assertAnalysable(inspection);
-    return { primary_domain: inspection.finalHost, myshopify_domain: inspection.myshopifyDomain };
+  return async (domain: string): Promise<void> => {
+    await checkStoreIdentity(fetchStore, domain, log);
   };
+}
+
+/** The store check, returning who the domain turned out to be. */
+export async function checkStoreIdentity(
+  fetchStore: StoreFetcher,
+  domain: string,
+  log?: Logger,
+): Promise<StoreIdentity> {
+  const inspection = await inspect(fetchStore, domain, log);
+  assertAnalysable(inspection);
+  return { primary_domain: inspection.finalHost, myshopify_domain: inspection.myshopifyDomain };
 }
 
 async function inspect(fetchStore: StoreFetcher, domain: string, log?: Logger) {

@@ -95,6 +95,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     LOG_LEVEL: "info",
     STAGE_BACKOFF_MS: "200,400,800",
     LISTEN_HOST: "127.0.0.1",
+    // Stacks test robustness; the crawler's shared politeness budget (10 requests a second by
+    // default) would make a burst of jobs against one local store take many minutes.
+    CRAWLER_EGRESS_RATE: "1000",
     ...options.env,
   };
   const db = await openDb(env.DATABASE_URL ?? "");

@@ -1,5 +1,6 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
+import { fetchPinned } from "@shopsniffer/shared/store/pinned-fetch";
 import type { AttemptResult } from "./records.ts";
 
 export interface PostOptions {
@@ -15,7 +16,7 @@ export const WEBHOOK_USER_AGENT = "ShopSniffer-Webhook/0.2";
  * retryable, 4xx included: a receiver's 401 or 404 is most often a deploy or configuration
  * slip fixed within the hours the retries span, and the attempt limit bounds the cost. So
  * are redirects (never followed), time-outs and refused connections. Not retryable: a target
- * that is not http(s) or not on a public address. Never throws.
+ * that is not http(s), not on port 80 or 443, or not on a public address. Never throws.
  */
 export async function postWebhook(
   target: string,
@@ -26,24 +27,39 @@ export async function postWebhook(
   const url = await checkTarget(target, options.allowPrivate);
   if (!(url instanceof URL)) return url;
   try {
-    const response = await fetch(url, {
+    const init: RequestInit = {
       method: "POST",
-      headers: {
-        ...headers,
-        "content-type": "application/json",
-        "user-agent": WEBHOOK_USER_AGENT,
-      },
+      headers: { ...headers, "content-type": "application/json", "user-agent": WEBHOOK_USER_AGENT },
       body,
       redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    };
+    const response = await send(url, init, options);
     await response.body?.cancel().catch(() => undefined);
     const code = response.status;
     if (code >= 200 && code < 300) return { ok: true, code };
     return { ok: false, code, error: `HTTP ${code}`, retryable: true };
   } catch (error) {
+    // The name resolved to an internal address this time (DNS changed since the check).
+    const blocked = error instanceof AppError && error.code === "blocked_address";
+    if (blocked) return refused(`webhook host ${url.hostname} is not a public address`, false);
     return { ok: false, code: null, error: describe(error), retryable: true };
   }
+}
+
+/**
+ * Sends the POST. Unless private targets are allowed, it goes through the store guard's pinned
+ * fetch: the host is resolved and checked once more and the connection made to that checked
+ * address, so a DNS answer changed since `checkTarget` cannot redirect it.
+ */
+async function send(url: URL, init: RequestInit, options: PostOptions): Promise<Response> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  if (options.allowPrivate) return fetch(url, { ...init, signal });
+  const hop = {
+    origins: new Map<string, string>(),
+    connectTimeoutMs: options.timeoutMs,
+    firstByteTimeoutMs: options.timeoutMs,
+  };
+  return fetchPinned(hop, url, init, signal);
 }
 
 /** The target as a URL, or why it is refused: not http(s), or (by default) not public. */
@@ -56,6 +72,9 @@ async function checkTarget(target: string, allowPrivate: boolean): Promise<URL |
   const host = url.hostname;
   try {
     await assertPublicHost(host);
+    if (url.port !== "" && url.port !== "80" && url.port !== "443") {
+      return refused("webhook URL must use port 80 or 443", false);
+    }
     return url;
   } catch (error) {
     // The guard speaks of stores; say what went wrong with the webhook instead. A name that
