@@ -145,6 +145,24 @@ describe("settlement", () => {
     expect(await paid.jobCount()).toBe(jobs + 1);
   });
 
+  test("a second reconciler's failed re-settle never undoes the first one's settlement", async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { header, nonce } = await signed();
+      paid.facilitator.mode.settleBroken = true;
+      try {
+        expect((await pay(header)).res.status).toBe(503);
+      } finally {
+        paid.facilitator.mode.settleBroken = false;
+      }
+      const jobs = await paid.jobCount();
+      // Both rounds settle again; the token takes the first, the second gets a failure.
+      const rounds = await Promise.all([reconcile(), reconcile()]);
+      expect(rounds[0].settled + rounds[1].settled).toBe(1);
+      expect((await paid.payment(payer.address, nonce))?.status).toBe("settled");
+      expect(await paid.jobCount()).toBe(jobs + 1);
+    }
+  });
+
   test("an unknown outcome never seen on chain fails once the authorization expired", async () => {
     const { header, nonce } = await signed();
     paid.facilitator.mode.settleBroken = true;

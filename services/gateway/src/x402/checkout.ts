@@ -126,7 +126,10 @@ async function settleAndQueue(
     });
     return reply;
   }
-  await markPayment(db, key, "settled", { transaction: header.transaction });
+  await markPayment(db, key, "settled", { transaction: header.transaction }, [
+    "settling",
+    "unknown",
+  ]);
   log.info({ ...key, jobId: reserved.id, transaction: header.transaction }, "x402 job paid");
   const created = await queuePaidJob(deps, reserved);
   return {

@@ -7,7 +7,14 @@ import { findSettlement } from "./chain.ts";
 import { facilitatorClient } from "./facilitator.ts";
 import { jobRequirements } from "./requirements.ts";
 import { type X402Settings, x402Settings } from "./settings.ts";
-import { markPayment, type PaymentRow, paymentsIn, releaseClaim, storedPayload } from "./store.ts";
+import {
+  markPayment,
+  type PaymentRow,
+  type PaymentStatus,
+  paymentsIn,
+  releaseClaim,
+  storedPayload,
+} from "./store.ts";
 
 /** What one reconciler round did. */
 export interface ReconcileCounts {
@@ -75,13 +82,15 @@ export async function reconcilePayments(deps: GatewayDeps): Promise<ReconcileCou
   const unknown = await paymentsIn(db, ["unknown"], isoNow(new Date(Date.now() + 1_000)));
   for (const row of [...stuck, ...unknown]) {
     const outcome = await resolveUnknown(deps, settings, row);
-    counts[outcome]++;
+    if (outcome !== "resolvedElsewhere") counts[outcome]++;
   }
   counts.requeued = await requeueSettled(deps);
   return counts;
 }
 
-type Outcome = "settled" | "failed" | "stillUnknown";
+/** `resolvedElsewhere`: another round (another replica) moved the payment first. */
+type Outcome = "settled" | "failed" | "stillUnknown" | "resolvedElsewhere";
+const UNRESOLVED: PaymentStatus[] = ["settling", "unknown"];
 
 async function resolveUnknown(
   deps: GatewayDeps,
@@ -104,8 +113,9 @@ async function resolveUnknown(
     );
     if (tx) return settle(deps, row, tx);
     if (tx === null && expired) {
-      await markPayment(db, key, "failed", { errorReason: "authorization_expired_unsettled" });
-      return "failed";
+      const reason = { errorReason: "authorization_expired_unsettled" };
+      const moved = await markPayment(db, key, "failed", reason, UNRESOLVED);
+      return moved ? "failed" : "resolvedElsewhere";
     }
   }
   const answer = await facilitatorClient(settings).settle(
@@ -119,15 +129,19 @@ async function resolveUnknown(
   // FIXME: without X402_RPC_URL a settlement whose answer was lost but that went through on
   // chain cannot be told from a failed one (settling again just fails); such payments stay
   // `unknown` and need an operator to look the nonce up on chain.
-  await markPayment(db, key, "unknown", { errorReason: detail ?? "unexpected_settle_error" });
+  const reason = { errorReason: detail ?? "unexpected_settle_error" };
+  if (!(await markPayment(db, key, "unknown", reason, UNRESOLVED))) return "resolvedElsewhere";
   log.warn({ ...key, detail, expired }, "x402 settlement still unknown");
   return "stillUnknown";
 }
 
 async function settle(deps: GatewayDeps, row: PaymentRow, transaction: string): Promise<Outcome> {
   const key = { payer: row.payer, nonce: row.nonce };
-  await markPayment(deps.svc.db, key, "settled", { transaction, errorReason: null });
+  const fields = { transaction, errorReason: null };
+  const moved = await markPayment(deps.svc.db, key, "settled", fields, UNRESOLVED);
+  // Whoever moved it queues the job too; queueing is idempotent, so do it anyway.
   const job = await queuePaidJob(deps, storedPayload(row).job);
+  if (!moved) return "resolvedElsewhere";
   deps.svc.log.info({ ...key, jobId: job.id, transaction }, "x402 settlement reconciled");
   return "settled";
 }

@@ -64,19 +64,32 @@ export async function releaseClaim(handle: Db, payer: string, nonce: string) {
   );
 }
 
-/** Moves a payment to `status`, recording the transaction or the reason when given. */
+/**
+ * Moves a payment to `status`, recording the transaction or the reason when given. With
+ * `from`, only a payment still in one of those statuses moves, so that a slower writer (a
+ * second reconciler) cannot undo a settlement; returns whether the row moved.
+ */
 export async function markPayment(
   handle: Db,
   key: { payer: string; nonce: string },
   status: PaymentStatus,
   fields: { transaction?: string | null; errorReason?: string | null } = {},
-) {
-  await handle.write((db) =>
+  from?: PaymentStatus[],
+): Promise<boolean> {
+  const moved = await handle.write((db) =>
     db
       .update(payments)
       .set({ status, ...fields, updatedAt: isoNow() })
-      .where(and(eq(payments.payer, key.payer), eq(payments.nonce, key.nonce))),
+      .where(
+        and(
+          eq(payments.payer, key.payer),
+          eq(payments.nonce, key.nonce),
+          from ? inArray(payments.status, from) : undefined,
+        ),
+      )
+      .returning({ payer: payments.payer }),
   );
+  return moved.length > 0;
 }
 
 export async function findPayment(handle: Db, payer: string, nonce: string) {
