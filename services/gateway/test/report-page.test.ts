@@ -242,6 +242,8 @@ test.skipIf(!hasChromium)(
     expect(problems).toEqual([]);
     await page.close();
   },
+  // A browser page load and a full-page screenshot: seconds on a busy machine.
+  30_000,
 );
 
 test.skipIf(!hasChromium)("a running job's report follows its progress live", async () => {
