@@ -69,6 +69,8 @@ async function targetOf(options: HopOptions, url: URL) {
   if (url.port !== "" && url.port !== "80" && url.port !== "443") {
     throw new AppError("blocked_address", `${url.host}: only ports 80 and 443 are fetched.`);
   }
+  // FIXME: only the first address is tried; a store whose first address is down stays
+  // unreachable even when another of its addresses answers (no fallback as browsers do).
   const [address = ""] = await resolvePublicHost(url.hostname, options.guard);
   const target = new URL(url);
   target.hostname = address.includes(":") ? `[${address}]` : address;
