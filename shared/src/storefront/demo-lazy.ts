@@ -7,8 +7,11 @@
 
 import type { Product } from "./model.ts";
 
-/** Products built but not yet dropped, per list. */
-const CACHE_SIZE = 2_000;
+/**
+ * Products kept once built, per list: a built product weighs tens of KB, so the cache stays
+ * near one page of 250.
+ */
+const CACHE_SIZE = 300;
 
 /** The handles behind each lazy list, known without building a product. */
 const handlesOf = new WeakMap<object, readonly string[]>();
