@@ -131,4 +131,20 @@ describe("one politeness budget for every crawler runtime", () => {
     await two.gate.beforeRequest(new URL(`https://${DOMAINS[0]}/meta.json`));
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
   });
+
+  test("a Retry-After longer than the cap holds other jobs for the cap only", async () => {
+    const one = await startRuntime();
+    const kv = await openPolitenessBucket(one.svc.js, one.svc.names.politenessBucket);
+    const waits: number[] = [];
+    const recording = new PolitenessGate(kv, one.svc.config, one.svc.log, async (ms) => {
+      waits.push(ms);
+    });
+    const url = new URL(`https://${DOMAINS[1]}/products.json`);
+    const throttled = new Response(null, { status: 429, headers: { "retry-after": "3600" } });
+    await one.gate.afterResponse(url, throttled);
+    await recording.beforeRequest(url);
+    const hold = waits[0] ?? 0;
+    expect(hold).toBeGreaterThan(4_000);
+    expect(hold).toBeLessThanOrEqual(5_000);
+  });
 });
