@@ -16,7 +16,12 @@ const PREFLIGHT_MAX_AGE_SECONDS = "600";
 export function corsPlugin(config: GatewayConfig) {
   return new Elysia({ name: "cors" }).onRequest(({ request, set }) => {
     const origin = request.headers.get("origin");
-    if (origin === null) return undefined;
+    if (origin === null) {
+      // The answer depends on Origin either way: a shared cache must not hand this copy,
+      // without CORS headers, to a browser's cross-origin request.
+      set.headers.vary = "Origin";
+      return undefined;
+    }
     const headers = allowHeaders(config, origin);
     const preflight =
       request.method === "OPTIONS" && request.headers.has("access-control-request-method");

@@ -175,6 +175,8 @@ describe("CORS", () => {
   test("requests without Origin get no CORS headers", async () => {
     const res = await gw.fetch("/api/openapi.json");
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    // Still `Vary: Origin`, so a shared cache keeps this copy from cross-origin callers.
+    expect(res.headers.get("vary")).toContain("Origin");
   });
 });
 
