@@ -55,6 +55,12 @@ describe("webhook_url at job creation", () => {
     expect(reply.body.error).toBe("webhook_url host could not be resolved");
   });
 
+  test("refuses a port other than 80 or 443 with a 400", async () => {
+    const reply = await createJob(strict, "https://93.184.215.14:8443/hook");
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toBe("webhook_url must use port 80 or 443");
+  });
+
   test("accepts a public address", async () => {
     const reply = await createJob(strict, "https://93.184.215.14/hook");
     expect(reply.status).toBe(201);

@@ -177,9 +177,9 @@ async function latestForDomain(deps: GatewayDeps, input: string): Promise<JobRow
 }
 
 /**
- * The webhook URL, refused (400) unless http(s) and, unless `WEBHOOK_ALLOW_PRIVATE`, on a host
- * that resolves to public addresses only: the same guard as store fetches, checked again by
- * the exporter at each delivery.
+ * The webhook URL, refused (400) unless http(s) and, unless `WEBHOOK_ALLOW_PRIVATE`, on port
+ * 80 or 443 of a host that resolves to public addresses only: the same guard as store
+ * fetches, checked again by the exporter at each delivery.
  */
 async function checkWebhookUrl(deps: GatewayDeps, raw: string): Promise<string> {
   const url = URL.parse(raw);
@@ -197,6 +197,9 @@ async function checkWebhookUrl(deps: GatewayDeps, raw: string): Promise<string> 
         ? "webhook_url host could not be resolved"
         : "webhook_url must point to a public internet address",
     );
+  }
+  if (url.port !== "" && url.port !== "80" && url.port !== "443") {
+    throw new AppError("invalid_input", "webhook_url must use port 80 or 443");
   }
   return url.toString();
 }
