@@ -38,7 +38,7 @@ export const baseConfigSchema = z.object({
     .default("shopsniffer"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   STORE_ORIGINS: storeOrigins,
-  /** Whole store request: redirects and reading the body included. */
+  /** One store request hop, from sending it to the end of its body (politeness waits apart). */
   STORE_FETCH_TIMEOUT_MS: millis(20_000),
   /** Until a store's status and headers arrive, per hop. */
   STORE_FIRST_BYTE_TIMEOUT_MS: millis(15_000),

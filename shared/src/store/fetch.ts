@@ -29,7 +29,7 @@ export interface RequestGate {
 export interface StoreFetcherOptions {
   /** Host → origin. The only way a loopback or private address is ever fetched. */
   origins: Map<string, string>;
-  /** Whole request, redirects and body reading included (STORE_FETCH_TIMEOUT_MS). */
+  /** Each hop, from sending it to the end of its body (STORE_FETCH_TIMEOUT_MS). */
   timeoutMs: number;
   /** Until the status and headers of each hop (STORE_FIRST_BYTE_TIMEOUT_MS). */
   firstByteTimeoutMs?: number;
@@ -83,8 +83,6 @@ export function createStoreFetcher(options: StoreFetcherOptions): StoreFetcher {
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const fetcher: StoreFetcher = async (input, init = {}) => {
     let url = new URL(input);
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     const headers = new Headers(init.headers);
     if (!headers.has("user-agent")) {
       headers.set("user-agent", options.userAgent ?? DEFAULT_USER_AGENT);
@@ -92,6 +90,9 @@ export function createStoreFetcher(options: StoreFetcherOptions): StoreFetcher {
     const redirects: StoreResponse["redirects"] = [];
     for (;;) {
       await options.gate?.beforeRequest(url);
+      // Each hop's clock starts after the gate: a politeness wait is not the store's slowness.
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
       const response = await countCrawl(url, fetchPinned(hop, url, { ...init, headers }, signal));
       await options.gate?.afterResponse(url, response);
       const location = response.headers.get("location");

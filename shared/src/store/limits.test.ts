@@ -66,6 +66,18 @@ describe("time limits", () => {
   });
 });
 
+test("time spent waiting at the politeness gate does not count against the store", async () => {
+  const gate = {
+    beforeRequest: () => Bun.sleep(400),
+    afterResponse: async () => {},
+    onBlocked: async () => {},
+  };
+  const origins = new Map([[HOST, storefront.origin]]);
+  const fetchStore = createStoreFetcher({ origins, timeoutMs: 300, gate });
+  const { response } = await fetchStore(`https://${HOST}/products.json`);
+  expect(((await response.json()) as { products: unknown[] }).products).toHaveLength(3);
+});
+
 test("requests name the product and a URL about it", async () => {
   await (await fetcher({})(`https://${HOST}/meta.json`)).response.arrayBuffer();
   const agent = log.entries.find((entry) => entry.path === "/meta.json")?.userAgent ?? "";
