@@ -38,6 +38,8 @@ const CAS_TRIES = 200;
  */
 export class PolitenessGate implements RequestGate {
   private readonly intervalMs: number;
+  /** Reservations of this process, one at a time: only other processes race for the key. */
+  private reserving: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly kv: KV,
@@ -54,7 +56,9 @@ export class PolitenessGate implements RequestGate {
     const hostWait = (hold?.value.notBeforeMs ?? 0) - Date.now();
     if (hostWait > 0)
       await this.sleep(Math.min(hostWait, this.settings.CRAWLER_MAX_RETRY_AFTER_MS));
-    const slotWait = await this.reserveSlot();
+    const reservation = this.reserving.then(() => this.reserveSlot());
+    this.reserving = reservation.catch(() => undefined);
+    const slotWait = await reservation;
     if (slotWait > 0) await this.sleep(slotWait);
   }
 
