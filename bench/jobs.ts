@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import { analyze } from "../scripts/lib/analyze.ts";
 import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
 import { DEMO_DOMAIN } from "../shared/src/storefront/demo-store.ts";
-import { startTimedStore, type TimedStore } from "./lib.ts";
+import { BENCH_ENV, startTimedStore, type TimedStore } from "./lib.ts";
 
 /** Runs `fn` on a fresh stack whose `domain` is served by `store`; stops both afterwards. */
 async function withStack<T>(
@@ -16,7 +16,7 @@ async function withStack<T>(
   env: Record<string, string> = {},
 ): Promise<T> {
   const origins = stores.map(([domain, store]) => `${domain}=${store.origin}`).join(",");
-  const local = await startLocalStack(name, origins, env);
+  const local = await startLocalStack(name, origins, { ...BENCH_ENV, ...env });
   try {
     return await fn(local);
   } finally {

@@ -3,6 +3,12 @@ import { readFileSync } from "node:fs";
 import { generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { createStoreHandler } from "../shared/src/storefront/routes.ts";
 
+/**
+ * Settings every benchmark stack gets. The audit reads static HTML unless
+ * BENCH_AUDIT_BROWSER=auto: a headless Chromium render per job would dominate every number.
+ */
+export const BENCH_ENV = { AUDIT_BROWSER: process.env.BENCH_AUDIT_BROWSER ?? "off" };
+
 /** A store whose every answer is timed, optionally slowed down or held to a request budget. */
 export interface TimedStore {
   origin: string;

@@ -40,6 +40,8 @@ beforeAll(async () => {
   );
   harness = await startStackHarness({
     STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}`,
+    // Static HTML audits keep the suite short; the slow meta.json keeps the audit killable.
+    AUDIT_BROWSER: "off",
     // Short enough that a killed stage comes back soon, long enough that a busy machine's
     // slow event loop does not miss the heartbeats that keep a running stage.
     STAGE_ACK_WAIT_MS: "5000",
