@@ -30,6 +30,9 @@ export async function createTestWorld(extra: Record<string, string> = {}): Promi
     DATABASE_URL: `file:${join(dataDir, "test.db")}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal",
     STAGE_BACKOFF_MS: "200,400,800",
+    // The crawler's shared politeness budget (10 requests a second by default) would slow every
+    // spawned crawler; the politeness tests set their own rate.
+    CRAWLER_EGRESS_RATE: "1000",
     ...extra,
   };
   return {
