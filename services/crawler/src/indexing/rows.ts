@@ -21,17 +21,25 @@ function lastByKey<T>(rows: T[], key: (row: T) => string | number): T[] {
   return [...new Map(rows.map((row) => [key(row), row])).values()];
 }
 
+/**
+ * Products per insert statement: a product's JSON is several KB, and one statement for a
+ * whole list page of 250 cost about 20 MB more peak memory than statements of 50.
+ */
+const PRODUCTS_PER_STATEMENT = 50;
+
 /** Inserts or replaces products by (job, product id). */
 export async function upsertProducts(handle: Db, rows: ProductRow[]): Promise<void> {
-  if (rows.length === 0) return;
   const unique = lastByKey(rows, (row) => row.productId);
   const set = fromExcluded(["handle", "title", "vendor", "productType", "source", "data"]);
-  await handle.write((db) =>
-    db
-      .insert(products)
-      .values(unique)
-      .onConflictDoUpdate({ target: [products.jobId, products.productId], set }),
-  );
+  for (let start = 0; start < unique.length; start += PRODUCTS_PER_STATEMENT) {
+    const slice = unique.slice(start, start + PRODUCTS_PER_STATEMENT);
+    await handle.write((db) =>
+      db
+        .insert(products)
+        .values(slice)
+        .onConflictDoUpdate({ target: [products.jobId, products.productId], set }),
+    );
+  }
 }
 
 /** Inserts or replaces collections by (job, handle). */
