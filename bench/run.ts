@@ -5,6 +5,8 @@
  * Sizes: BENCH_WS_SUBSCRIBERS (5000), BENCH_CONCURRENT_JOBS (200), BENCH_DEMO_RUNS (3),
  * BENCH_PRODUCTS for the catalog benchmark (100000). See docs/PERFORMANCE.md.
  */
+// FIXME: Ctrl-C or SIGTERM ends this process without stopping the stack a benchmark started,
+// so its services and nats-server keep running (find them by /tmp/shopsniffer-bench-* paths).
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
