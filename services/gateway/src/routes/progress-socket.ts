@@ -2,7 +2,9 @@ import { Elysia, t } from "elysia";
 import type { Consumer, ConsumerMessages } from "nats";
 import { progressEventSchema } from "@shopsniffer/shared/contracts/messages";
 import { finalEvent } from "@shopsniffer/shared/jobs/final-event";
+import { jobOutcome } from "@shopsniffer/shared/jobs/outcome";
 import { getJob } from "@shopsniffer/shared/jobs/state";
+import { trackWebSocket } from "@shopsniffer/shared/metrics";
 import type { GatewayDeps } from "../deps.ts";
 import { isUuid } from "./job-handlers.ts";
 
@@ -42,16 +44,17 @@ export function progressSocketRoutes(deps: GatewayDeps) {
     async open(ws) {
       const session: Session = { closed: false, finished: false };
       sessions.set(ws.id, session);
+      trackWebSocket(1);
       await followJob(deps, ws, ws.data.params.jobId, session).catch((error) => {
         // Not the job's failure: close as "try again" (1013) and let the client reconnect.
-        deps.svc.log.warn({ err: error }, "progress stream failed");
+        deps.svc.log.warn({ err: error, jobId: ws.data.params.jobId }, "progress stream failed");
         release(session);
         ws.close(1013, "progress stream unavailable");
       });
     },
     close(ws) {
       const session = sessions.get(ws.id);
-      sessions.delete(ws.id);
+      if (sessions.delete(ws.id)) trackWebSocket(-1);
       if (session) release(session);
     },
     detail: { summary: "Live progress of a job (WebSocket)", tags: ["Jobs"] },
@@ -111,7 +114,8 @@ async function forward(ws: Socket, session: Session) {
 async function finishAfterReplay(deps: GatewayDeps, ws: Socket, jobId: string, session: Session) {
   if (session.closed || session.finished) return;
   const job = await getJob(deps.svc.db, jobId);
-  const event = job ? finalEvent(job, deps.svc.config.PUBLIC_URL) : null;
+  const outcome = job ? await jobOutcome(deps.svc.db, job) : null;
+  const event = job ? finalEvent(job, deps.svc.config.PUBLIC_URL, outcome) : null;
   if (!event || (await lastEventIsFinal(deps, jobId))) return;
   const total = await countEvents(deps, jobId);
   const deadline = Date.now() + 5_000;
