@@ -1,22 +1,45 @@
 import { AppError } from "@shopsniffer/shared/errors";
 
+/** Deeper than any request this API takes; deeper values would exhaust the validator's stack. */
+const MAX_DEPTH = 32;
+
 /**
- * Reads a JSON request body, refusing more than `maxBytes` (declared or streamed) with 413 and
- * anything that is not a JSON object with 400. Never buffers past the limit.
+ * Reads a JSON request body, refusing more than `maxBytes` (declared or streamed) with 413, and
+ * malformed JSON or JSON nested more than `MAX_DEPTH` levels with 400. Never buffers past the
+ * limit.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = await readCapped(request, maxBytes);
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError(
       "invalid_input",
       "Malformed JSON body; send JSON with Content-Type: application/json.",
     );
   }
+  if (depthOf(value) > MAX_DEPTH) {
+    throw new AppError("invalid_input", `JSON body is nested more than ${MAX_DEPTH} levels deep.`);
+  }
+  return value;
+}
+
+/** Nesting depth of a parsed JSON value, walked without recursion; stops once past the limit. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) break;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<string> {

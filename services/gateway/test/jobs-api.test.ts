@@ -105,6 +105,13 @@ describe("POST /api/jobs", () => {
     expect(body.error).toStartWith("Malformed JSON body");
   });
 
+  test("refuses deeply nested JSON with a 400, not a stack overflow", async () => {
+    const nested = `{"domain":"demo.shopsniffer.test","indexer":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const { status, body } = await createJob(nested);
+    expect(status).toBe(400);
+    expect(body.error).toContain("nested more than");
+  });
+
   test("never answers 5xx to malformed, oversized or mistyped bodies", async () => {
     const cases: unknown[] = [
       "{not json",
