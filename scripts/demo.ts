@@ -27,14 +27,14 @@ try {
     },
   });
   console.log(summarize(stack.gatewayUrl, result, false));
-  exitCode = result.job.status === "completed" ? 0 : 1;
   for (const key of Object.values(result.job.downloads ?? {})) {
     console.log(await checkDownload(stack.gatewayUrl, result.job.id, key));
   }
+  exitCode = result.job.status === "completed" ? 0 : 1;
   console.log("The demo stack has stopped; `npm start` runs one that stays up.");
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`service logs: ${join(dataDir, "logs")}`);
+  console.error(`service logs: ${join(dataDir, "logs")} (kept)`);
 } finally {
   await stack.stop();
   await store.stop();
