@@ -193,7 +193,7 @@ test.skipIf(!hasChromium)(
     expect(response?.status()).toBe(200);
     expect(await page.textContent("h1")).toBe("Maison <Démo>");
     expect(await page.locator("#chart-vendors g.bar").count()).toBe(3);
-    const speed = await page.locator("#pagespeed-h + table tbody").innerText();
+    const speed = await page.locator("#pagespeed-h + table tbody").textContent();
     expect(speed).toContain("87");
     expect(speed).toContain("2,400 ms");
     expect(speed).toContain("0.012");
