@@ -42,3 +42,16 @@ for (const file of composeFiles) {
     });
   }
 }
+
+test("the README's settings table lists every setting a service reads", () => {
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const documented = new Set(
+    [...readme.matchAll(/^\| ((?:`[A-Z0-9_]+`(?:, )?)+) +\|/gm)].flatMap((match) =>
+      [...(match[1] ?? "").matchAll(/`([A-Z0-9_]+)`/g)].map((name) => name[1]),
+    ),
+  );
+  const read = [...new Set(Object.values(schemas).flatMap((schema) => Object.keys(schema.shape)))];
+  expect({ undocumented: read.filter((key) => !documented.has(key)).sort() }).toEqual({
+    undocumented: [],
+  });
+});
