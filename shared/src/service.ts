@@ -71,10 +71,12 @@ export async function bootService<S extends z.ZodObject<z.ZodRawShape>>(
 function redactUrl(url: string): string {
   return url
     .split(",")
-    .map((one) => {
-      const parsed = URL.parse(one.trim());
+    .map((entry) => {
+      const one = entry.trim();
+      // A relative `file:./data/x.db` is not a URL path: URL parsing would show `/data/x.db`.
+      if (one.startsWith("file:")) return one.slice("file:".length).split("?")[0];
+      const parsed = URL.parse(one);
       if (!parsed) return "(unparsable URL)";
-      if (parsed.protocol === "file:") return parsed.pathname;
       return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
     })
     .join(",");
