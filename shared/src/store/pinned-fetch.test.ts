@@ -109,6 +109,27 @@ describe.skipIf(!canBind)("the address a name resolved to is the one connected t
     });
   });
 
+  test("an address that refuses the connection is skipped for the next checked one", async () => {
+    let closed = `127.${octet()}.${octet()}.${octet()}`;
+    while (closed === good || closed === bad) closed = `127.${octet()}.${octet()}.${octet()}`;
+    const lookups: string[] = [];
+    const fetchStore = createStoreFetcher({
+      origins: new Map(),
+      timeoutMs: 5_000,
+      guard: {
+        lookup: async (host) => {
+          lookups.push(host);
+          return [{ address: closed }, { address: good }];
+        },
+        isNonPublic: (address) => address !== good && address !== closed,
+      },
+    });
+    const { response } = await fetchStore("http://two-homes.test/fallback");
+    expect(await response.text()).toBe(`served by ${good}`);
+    expect(seenBy[good]).toContain("two-homes.test/fallback");
+    expect(lookups).toEqual(["two-homes.test"]);
+  });
+
   test("every redirect hop is resolved and checked again", async () => {
     const { fetchStore, lookups } = fetcherWith({ "shop.test": [good], "inside.test": [bad] });
     await expect(fetchStore("http://shop.test/to-internal")).rejects.toMatchObject({

@@ -20,8 +20,9 @@ export interface HopOptions {
 /**
  * Sends one request without following redirects. A host in `origins` goes to its mapped origin;
  * any other must be http(s) on port 80 or 443 and resolve to public addresses only, and the
- * request is sent to the address the check resolved (the name is never looked up again), with
- * the store's name in the `Host` header and, for https, as the TLS server name the
+ * request is sent to the addresses the check resolved (the name is never looked up again), the
+ * next one tried only when a connection to the previous one could not be made, with the store's
+ * name in the `Host` header and, for https, as the TLS server name the
  * certificate is verified against. `signal` aborts it (the caller's total deadline).
  */
 export async function fetchPinned(
@@ -35,48 +36,84 @@ export async function fetchPinned(
   }
   const headers = new Headers(init.headers);
   headers.set("host", url.host);
-  const { target, tls } = await targetOf(options, url);
+  const targets = await targetsOf(options, url);
+  for (const [i, { target, tls }] of targets.entries()) {
+    try {
+      return await fetchOne(options, target, { ...init, headers }, tls, signal);
+    } catch (error) {
+      // Refused or unreachable: nothing was sent, so the next checked address may answer.
+      if (i + 1 < targets.length && isConnectFailure(error) && !signal.aborted) continue;
+      const message = `Could not reach ${url.host}: ${describe(error)}`;
+      throw new AppError("store_unreachable", message, true, { cause: error });
+    }
+  }
+  throw new AppError("store_unreachable", `Could not reach ${url.host}: no address.`, true);
+}
+
+type TlsSettings = { serverName: string; ca?: string } | null;
+
+/** One request to one address; a first-byte timeout rejects with its TimeoutError. */
+async function fetchOne(
+  options: HopOptions,
+  target: URL,
+  init: RequestInit,
+  tls: TlsSettings,
+  signal: AbortSignal,
+): Promise<Response> {
   const firstByte = new AbortController();
   const timer = setTimeout(() => firstByte.abort(firstByteTimeout()), options.firstByteTimeoutMs);
   try {
     return await fetch(target, {
       ...init,
-      headers,
       redirect: "manual",
       signal: AbortSignal.any([signal, firstByte.signal]),
       timeout: options.connectTimeoutMs,
       ...(tls ? { tls } : {}),
     });
   } catch (error) {
-    const reason = firstByte.signal.aborted ? firstByte.signal.reason : error;
-    throw new AppError(
-      "store_unreachable",
-      `Could not reach ${url.host}: ${describe(reason)}`,
-      true,
-      {
-        cause: error,
-      },
-    );
+    throw firstByte.signal.aborted ? firstByte.signal.reason : error;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The URL actually connected to, and the TLS settings that verify the store's own name. */
-async function targetOf(options: HopOptions, url: URL) {
+/** Error codes of a connection that was never made (the request was not sent). */
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED",
+  "ConnectionRefused",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "FailedToOpenSocket",
+]);
+
+function isConnectFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CONNECT_FAILURES.has(code);
+}
+
+/**
+ * The URLs that may be connected to, in the resolver's order (every address passed the guard),
+ * and the TLS settings that verify the store's own name.
+ */
+async function targetsOf(
+  options: HopOptions,
+  url: URL,
+): Promise<Array<{ target: URL; tls: TlsSettings }>> {
   const mapped = options.origins.get(url.hostname.toLowerCase());
-  if (mapped) return { target: new URL(`${url.pathname}${url.search}`, mapped), tls: null };
+  if (mapped) return [{ target: new URL(`${url.pathname}${url.search}`, mapped), tls: null }];
   if (url.port !== "" && url.port !== "80" && url.port !== "443") {
     throw new AppError("blocked_address", `${url.host}: only ports 80 and 443 are fetched.`);
   }
-  // FIXME: only the first address is tried; a store whose first address is down stays
-  // unreachable even when another of its addresses answers (no fallback as browsers do).
-  const [address = ""] = await resolvePublicHost(url.hostname, options.guard);
-  const target = new URL(url);
-  target.hostname = address.includes(":") ? `[${address}]` : address;
-  if (url.protocol === "http:") return { target, tls: null };
+  const addresses = await resolvePublicHost(url.hostname, options.guard);
   const serverName = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  return { target, tls: { serverName, ...(options.ca ? { ca: options.ca } : {}) } };
+  const tls =
+    url.protocol === "https:" ? { serverName, ...(options.ca ? { ca: options.ca } : {}) } : null;
+  return addresses.map((address) => {
+    const target = new URL(url);
+    target.hostname = address.includes(":") ? `[${address}]` : address;
+    return { target, tls };
+  });
 }
 
 function firstByteTimeout(): DOMException {
