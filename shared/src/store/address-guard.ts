@@ -26,21 +26,27 @@ export async function resolvePublicHost(
   hostname: string,
   options: GuardOptions = {},
 ): Promise<string[]> {
-  // URL keeps IPv6 literals in brackets; lookups and isIP want them bare.
-  const host = hostname.replace(/^\[(.*)\]$/, "$1");
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) {
-    throw blocked(host);
-  }
+  // URL keeps IPv6 literals in brackets; lookups and isIP want them bare. A trailing dot names
+  // the same host ("localhost." is localhost).
+  const host = hostname
+    .replace(/^\[(.*)\]$/, "$1")
+    .toLowerCase()
+    .replace(/\.+$/, "");
+  if (host === "" || host === "localhost" || host.endsWith(".localhost")) throw blocked(hostname);
+  if (host.endsWith(".internal")) throw blocked(hostname);
   const resolve = options.lookup ?? systemLookup;
-  const answers = isIP(host)
-    ? [{ address: host }]
+  // Numeric spellings resolvers accept (2130706433, 0x7f.1, 017700000001, 127.1) are read here,
+  // never sent to a resolver.
+  const literal = isIP(host) ? host : legacyIpv4(host);
+  const answers = literal
+    ? [{ address: literal }]
     : await resolve(host).catch((error) => {
         throw new AppError("store_unreachable", `Could not resolve ${host}.`, true, {
           cause: error,
         });
       });
   const isNonPublic = options.isNonPublic ?? isNonPublicAddress;
-  if (answers.length === 0 || answers.some((a) => isNonPublic(a.address))) throw blocked(host);
+  if (answers.length === 0 || answers.some((a) => isNonPublic(a.address))) throw blocked(hostname);
   return answers.map((a) => a.address);
 }
 
@@ -51,8 +57,10 @@ export async function assertPublicHost(hostname: string, options?: GuardOptions)
 
 /**
  * True for addresses outside the public internet, in any IPv4 or IPv6 spelling: private,
- * loopback, link- and site-local, unique-local, multicast, documentation and translation
- * prefixes (an IPv4 address carried inside IPv6 is judged as IPv4).
+ * loopback, link- and site-local, unique-local, multicast, documentation, benchmarking and
+ * translation prefixes. An IPv4 address carried inside IPv6 (mapped, compatible, NAT64, 6to4)
+ * is judged as IPv4; any other IPv6 address must be global unicast (2000::/3) outside the
+ * special-purpose blocks.
  */
 export function isNonPublicAddress(address: string): boolean {
   if (isIP(address) === 4) return isNonPublicV4(address.split(".").map(Number));
@@ -61,14 +69,14 @@ export function isNonPublicAddress(address: string): boolean {
   const embedded = embeddedV4(bytes);
   if (embedded) return isNonPublicV4(embedded);
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes;
+  const [first, second] = [(b0 << 8) | b1, (b2 << 8) | b3];
   return (
-    bytes.every((b) => b === 0) ||
-    (bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1) ||
-    (b0 & 0xfe) === 0xfc ||
-    (b0 === 0xfe && (b1 & 0x80) === 0x80) ||
-    b0 === 0xff ||
-    (b0 === 0x20 && b1 === 0x01 && b2 === 0x0d && b3 === 0xb8) ||
-    (b0 === 0x00 && b1 === 0x64 && b2 === 0xff && b3 === 0x9b)
+    // ::/8 (unspecified, loopback), 64:ff9b:1::/48, 100::/64, fc00::/7, fe80::/10, fec0::/10, ff00::/8
+    (b0 & 0xe0) !== 0x20 ||
+    // 2001::/23: Teredo (2001::/32), benchmarking (2001:2::/48), ORCHID and other IETF uses
+    (first === 0x2001 && second < 0x0200) ||
+    (first === 0x2001 && second === 0x0db8) ||
+    (first === 0x3fff && second < 0x1000)
   );
 }
 
@@ -117,12 +125,37 @@ function isNonPublicV4([a = 0, b = 0, c = 0]: number[]): boolean {
     (a === 169 && b === 254) ||
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 0 && (c === 0 || c === 2)) ||
+    (a === 192 && b === 88 && c === 99) ||
     (a === 192 && b === 168) ||
     (a === 198 && (b === 18 || b === 19)) ||
     (a === 198 && b === 51 && c === 100) ||
     (a === 203 && b === 0 && c === 113) ||
     a >= 224
   );
+}
+
+/**
+ * A host written as an IPv4 address the way `inet_aton` reads it (one to four parts, each
+ * decimal, octal with a leading 0 or hex with 0x; the last part fills the remaining bytes),
+ * as a dotted quad; null for anything else, names included.
+ */
+export function legacyIpv4(host: string): string | null {
+  const parts = host.split(".");
+  if (parts.length > 4) return null;
+  const values = parts.map(legacyNumber);
+  if (values.some((v) => v === null)) return null;
+  const numbers = values as number[];
+  const last = numbers.pop() ?? 0;
+  if (numbers.some((n) => n > 255) || last >= 256 ** (4 - numbers.length)) return null;
+  const value = numbers.reduce((sum, n, i) => sum + n * 256 ** (3 - i), 0) + last;
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+function legacyNumber(part: string): number | null {
+  if (/^0x[0-9a-f]*$/.test(part)) return part.length === 2 ? 0 : Number.parseInt(part.slice(2), 16);
+  if (/^0[0-7]*$/.test(part)) return Number.parseInt(part, 8);
+  if (/^[1-9][0-9]*$/.test(part)) return Number(part);
+  return null;
 }
 
 function blocked(host: string): AppError {
