@@ -4,9 +4,9 @@
  */
 
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { accessSync, constants } from "node:fs";
 import { createLogger } from "@shopsniffer/shared/log";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { CHROMIUM_PATH, hasChromium } from "@shopsniffer/shared/testing/env";
 import { detectApps } from "../src/audit/detect-apps.ts";
 import { readPageSources } from "../src/audit/page-sources.ts";
 import { renderedPageView } from "../src/audit/page-view.ts";
@@ -14,16 +14,6 @@ import { type BrowserHost, createBrowserHost } from "../src/browser/browser-host
 import { renderPage } from "../src/browser/render-page.ts";
 
 setDefaultTimeout(120_000);
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const STORE = "guard-shop.test";
 const WIDGET = "widgets.thirdparty.test";
@@ -69,7 +59,7 @@ const store = Bun.serve({
 let host: BrowserHost;
 const log = createLogger("audit-guard-test", "silent");
 beforeAll(() => {
-  host = createBrowserHost({ mode: "auto", executablePath: CHROMIUM, log });
+  host = createBrowserHost({ mode: "auto", executablePath: CHROMIUM_PATH, log });
 });
 afterAll(async () => {
   await host.close();

@@ -5,7 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { accessSync, constants, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jobSteps } from "@shopsniffer/shared/db/schema";
 import { bootService } from "@shopsniffer/shared/service";
@@ -14,7 +14,9 @@ import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import {
+  CHROMIUM_PATH,
   createTestWorld,
+  hasChromium,
   hasRealFixtures,
   REAL_FIXTURES,
   type TestWorld,
@@ -30,16 +32,6 @@ import { insertJob, reload } from "./helpers.ts";
 setDefaultTimeout(120_000);
 
 const PURECANE = "purecane.com";
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) console.warn(`no Chromium at ${CHROMIUM}; the browser audit tests skip`);
 
 /** What the captured home page says, read with plain expressions. */
 const fixture = (() => {
@@ -132,7 +124,11 @@ describe.skipIf(!hasRealFixtures)("audit of the purecane home page", () => {
   test.skipIf(!hasChromium)(
     "in Chromium: theme from window.Shopify, apps, requests, screenshot",
     async () => {
-      const browser = createBrowserHost({ mode: "auto", executablePath: CHROMIUM, log: svc.log });
+      const browser = createBrowserHost({
+        mode: "auto",
+        executablePath: CHROMIUM_PATH,
+        log: svc.log,
+      });
       const deps = depsWith(browser);
       const { job, meta, durationMs } = await audit(deps);
       expect(meta.audit_mode).toBe("browser");
@@ -169,7 +165,7 @@ describe.skipIf(!hasRealFixtures)("audit of the purecane home page", () => {
   );
 
   test("from the static HTML when the browser is off, saying so", async () => {
-    const browser = createBrowserHost({ mode: "off", executablePath: CHROMIUM, log: svc.log });
+    const browser = createBrowserHost({ mode: "off", executablePath: CHROMIUM_PATH, log: svc.log });
     const { job, meta, durationMs } = await audit(depsWith(browser));
     expect(meta.audit_mode).toBe("static");
     expect(meta.audit_mode_reason).toBe("AUDIT_BROWSER=off");

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { jobSteps, sitemapUrls } from "@shopsniffer/shared/db/schema";
 import { bootService } from "@shopsniffer/shared/service";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
-import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
+import {
+  CHROMIUM_PATH,
+  createTestWorld,
+  hasChromium,
+  type TestWorld,
+} from "@shopsniffer/shared/testing/env";
 import { stageRunFor } from "@shopsniffer/shared/testing/stage-run";
 import { eq } from "drizzle-orm";
 import { type AuditorService, auditorConfigSchema } from "../src/config.ts";
@@ -14,10 +18,6 @@ import { insertJob } from "./helpers.ts";
 
 // Each Lighthouse run loads Chromium and a page: seconds each, more on a busy machine.
 setDefaultTimeout(240_000);
-
-const CHROME = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = existsSync(CHROME);
-if (!hasChromium) console.warn(`no Chromium at ${CHROME}; the Lighthouse tests skip`);
 
 const DOMAIN = "demo.shopsniffer.test";
 const store = generateDemoStore({ productCount: 6 });
@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("lighthouse against the storefront", () => {
     svc = await bootService("auditor", auditorConfigSchema, {
       ...world.env,
       PAGESPEED_PROVIDER: "lighthouse",
-      CHROMIUM_PATH: CHROME,
+      CHROMIUM_PATH,
       LIGHTHOUSE_STRATEGIES: "mobile",
       LIGHTHOUSE_TIMEOUT_MS: "150000",
     });

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { jobFiles, jobSteps, jobs } from "@shopsniffer/shared/db/schema";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
-import { REPO_ROOT } from "@shopsniffer/shared/testing/env";
+import { CHROMIUM_PATH, hasChromium, REPO_ROOT } from "@shopsniffer/shared/testing/env";
 import { isoNow } from "@shopsniffer/shared/time";
 import { type GatewayHarness, startGateway } from "./harness.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`no Chromium at ${CHROMIUM}; report page browser tests skip`);
 /** Screenshots are kept here for people to look at; the folder is not committed. */
 const ARTIFACTS = join(REPO_ROOT, "data", "test-artifacts");
 
@@ -24,7 +21,7 @@ beforeAll(async () => {
   const server = gw.app.listen({ port: 0, hostname: "127.0.0.1" });
   baseUrl = `http://127.0.0.1:${server.server?.port}`;
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
   });
 }, 30_000);

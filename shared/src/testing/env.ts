@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestNats } from "./nats.ts";
@@ -11,6 +11,24 @@ export const REAL_FIXTURES = join(REPO_ROOT, "..", "shared", "fixtures", "real")
 export const hasRealFixtures = existsSync(join(REAL_FIXTURES, "PROVENANCE.md"));
 if (!hasRealFixtures) {
   console.warn(`real storefront fixtures not found at ${REAL_FIXTURES}; tests using them skip`);
+}
+
+/** The Chromium the browser tests drive (Debian's package by default). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const hasChromium = (() => {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasChromium) {
+  // CI installs Chromium and sets this, so a lost install fails the run instead of skipping.
+  if (process.env.SHOPSNIFFER_REQUIRE_CHROMIUM === "1") {
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}, and SHOPSNIFFER_REQUIRE_CHROMIUM=1`);
+  }
+  console.warn(`no Chromium at ${CHROMIUM_PATH}; the browser tests skip`);
 }
 
 /** A test's private world: its own NATS server, data directory and subject prefix. */
