@@ -49,6 +49,15 @@ export const baseConfigSchema = z.object({
   /** User-Agent of store requests; default `ShopSniffer/<version> (+<PUBLIC_URL>)`. */
   STORE_USER_AGENT: z.string().optional(),
   STAGE_ACK_WAIT_MS: millis(60_000),
+  /**
+   * Longest one attempt of a stage may run, heartbeats or not; then it is retried like any
+   * failure, and the last attempt errors the job naming the deadline. 0 turns it off.
+   */
+  STAGE_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(30 * 60_000),
   STAGE_MAX_DELIVER: z.coerce.number().int().min(1).max(20).default(5),
   STAGE_BACKOFF_MS: z
     .string()

@@ -1,4 +1,5 @@
 import type { Consumer, JsMsg, NatsConnection } from "nats";
+import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 /**
@@ -8,6 +9,12 @@ import type { Logger } from "../log.ts";
 export interface Lease {
   msg: JsMsg;
   handedBack: boolean;
+  /**
+   * Fires when the message's deadline passes (`PullLoopOptions.deadlineMs`), its reason an
+   * `AppError` naming the deadline. Heartbeats stop then, so a handler that ignores it gets
+   * its message back from NATS after the ack wait at the latest.
+   */
+  signal: AbortSignal;
 }
 
 export interface PullLoopOptions {
@@ -19,13 +26,19 @@ export interface PullLoopOptions {
   heartbeatMs: number;
   /** On stop, how long running handlers may finish before their messages are handed back. */
   shutdownGraceMs: number;
+  /** Longest a handler may hold one message; unset or 0: no deadline. */
+  deadlineMs?: number;
+  /** Names the work in the deadline's failure message, e.g. "sitemap stage". */
+  what?: string;
 }
 
 const PULL_EXPIRES_MS = 2_000;
 
 /**
  * Pulls one message per free slot from `consumer` and runs `handle` on it, heartbeating while
- * it runs. A handler that throws is logged and its message nak'ed, never crashing the process.
+ * it runs, until `deadlineMs`: then the lease's signal fires and heartbeats stop (what to do
+ * with the message is the handler's call). A handler that throws is logged and its message
+ * nak'ed, never crashing the process.
  * Returns `stop`: it stops pulling at once and hands back the messages of handlers still
  * running after the grace period (nak, so another process takes them without waiting).
  */
@@ -51,8 +64,9 @@ export function pullLoop(
         msg?.nak();
         continue;
       }
-      const lease: Lease = { msg, handedBack: false };
-      const task = withHeartbeat(lease, options.heartbeatMs, () => handle(lease))
+      const deadline = new AbortController();
+      const lease: Lease = { msg, handedBack: false, signal: deadline.signal };
+      const task = withHeartbeat(lease, options, deadline, () => handle(lease))
         .catch((error) => handlerCrashed(options.log, lease, error))
         .finally(() => running.delete(task));
       running.set(task, lease);
@@ -76,17 +90,34 @@ async function pullOne(consumer: Consumer, options: PullLoopOptions): Promise<Js
   }
 }
 
-async function withHeartbeat(lease: Lease, everyMs: number, run: () => Promise<void>) {
-  // FIXME: there is no deadline per message: a handler that hangs (a peer that trickles bytes
-  // below every time-out, a stuck database call) keeps its message alive with this heartbeat
-  // until the process is restarted.
-  const beat = () => lease.handedBack || lease.msg.working();
-  const heartbeat = setInterval(beat, Math.max(500, everyMs));
+/**
+ * Heartbeats `working()` while `run` runs, until the deadline: then the lease's signal fires
+ * and the heartbeat stops, so a hung handler cannot keep its message forever.
+ */
+async function withHeartbeat(
+  lease: Lease,
+  options: PullLoopOptions,
+  deadline: AbortController,
+  run: () => Promise<void>,
+) {
+  const beat = () => lease.handedBack || lease.signal.aborted || lease.msg.working();
+  const heartbeat = setInterval(beat, Math.max(500, options.heartbeatMs));
+  const { deadlineMs = 0, what = "message" } = options;
+  const timer =
+    deadlineMs > 0
+      ? setTimeout(() => deadline.abort(deadlineError(what, deadlineMs)), deadlineMs)
+      : undefined;
   try {
     await run();
   } finally {
     clearInterval(heartbeat);
+    clearTimeout(timer);
   }
+}
+
+function deadlineError(what: string, deadlineMs: number): AppError {
+  const limit = deadlineMs >= 10_000 ? `${Math.round(deadlineMs / 1000)} s` : `${deadlineMs} ms`;
+  return new AppError("internal", `${what} did not finish within its deadline of ${limit}`, true);
 }
 
 /** Last line of defence: a bookkeeping error must not take the service down. */

@@ -26,6 +26,12 @@ export interface StageRun {
   progress: ProgressReporter;
   /** The step a failure is charged to; handlers move it forward as they go. */
   step: Step;
+  /**
+   * Fires at the stage's deadline (`STAGE_DEADLINE_MS`). Pass it to slow calls: at that point
+   * the runner retries or fails the job without waiting for the handler, whose later results
+   * are ignored.
+   */
+  signal: AbortSignal;
 }
 
 export type StageHandler = (run: StageRun) => Promise<void>;
@@ -45,6 +51,8 @@ export interface RunnerOptions {
   concurrency: number;
   /** On stop, how long running handlers may finish before their messages are handed back. */
   shutdownGraceMs?: number;
+  /** Longest one attempt of a stage may run; then it counts as a retryable failure. 0: none. */
+  deadlineMs?: number;
 }
 
 /** Runner options from the shared stage settings, with a service's own concurrency. */
@@ -54,6 +62,7 @@ export function runnerOptions(config: BaseConfig, concurrency: number): RunnerOp
     maxAttempts: config.STAGE_MAX_DELIVER,
     backoffMs: config.STAGE_BACKOFF_MS,
     concurrency,
+    deadlineMs: config.STAGE_DEADLINE_MS,
   };
 }
 
@@ -86,6 +95,8 @@ async function startConsumer(svc: ServiceContext, spec: StageSpec, options: Runn
       concurrency: options.concurrency,
       heartbeatMs: options.ackWaitMs / 3,
       shutdownGraceMs: options.shutdownGraceMs ?? 3_000,
+      deadlineMs: options.deadlineMs,
+      what: `${spec.stage} stage`,
     },
     (lease) => handleMessage(svc, spec, options, lease),
   );
@@ -142,6 +153,7 @@ async function handleMessage(
     log,
     progress: new ProgressReporter(svc.js, svc.names, svc.db),
     step: spec.firstStep,
+    signal: lease.signal,
   };
   if (run.attempt > options.maxAttempts) {
     run.step = currentStep(job, spec);
@@ -171,7 +183,7 @@ async function runHandler(
 ): Promise<void> {
   const started = performance.now();
   try {
-    await spec.handle(run);
+    await beforeDeadline(spec.handle(run), lease.signal);
     if (lease.handedBack) return;
     await publishNext(svc, run.job.id, spec.stage);
   } catch (error) {
@@ -184,6 +196,19 @@ async function runHandler(
   await lease.msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
   observeStage(spec.stage, "ok", started);
   run.log.info({ attempt: run.attempt, durationMs: msSince(started) }, "stage done");
+}
+
+/**
+ * Settles with `work`, or rejects with the signal's reason when it fires first; `work` is then
+ * abandoned (it may still finish, but nothing waits for it).
+ */
+function beforeDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function retryOrGiveUp(

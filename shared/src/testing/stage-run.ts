@@ -24,6 +24,7 @@ export async function stageRunFor(
     log: svc.log.child({ jobId, stage }),
     progress: new ProgressReporter(svc.js, svc.names, svc.db),
     step,
+    signal: new AbortController().signal,
   };
 }
 
