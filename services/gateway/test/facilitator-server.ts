@@ -23,6 +23,8 @@ export interface FakeFacilitator {
     insufficientFunds: boolean;
     /** `/settle` answers `success: false` with this reason. */
     settleFailure: string | null;
+    /** With `settleFailure`: the transfer happens anyway and the answer names its hash. */
+    settleFailureAfterTransfer: boolean;
     verifyDelayMs: number;
     /** The transfer happens, then the answer is held back this long. */
     settleDelayMs: number;
@@ -48,6 +50,7 @@ export function startFacilitator(): FakeFacilitator {
     mode: {
       insufficientFunds: false,
       settleFailure: null,
+      settleFailureAfterTransfer: false,
       verifyDelayMs: 0,
       settleDelayMs: 0,
       settleBroken: false,
@@ -90,7 +93,8 @@ export function startFacilitator(): FakeFacilitator {
     const network = body.paymentRequirements?.network;
     const reason = fake.mode.settleFailure ?? (await problem(body, fake));
     if (reason) {
-      return Response.json({ success: false, errorReason: reason, transaction: "", network });
+      const transaction = fake.mode.settleFailureAfterTransfer ? record(auth) : "";
+      return Response.json({ success: false, errorReason: reason, transaction, network });
     }
     const transaction = record(auth);
     await Bun.sleep(fake.mode.settleDelayMs);

@@ -69,17 +69,17 @@ describe("facilitator outages", () => {
 });
 
 describe("settlement", () => {
-  test("a failed settlement is a 402 with the failure header, and no job runs", async () => {
+  test("a settlement refused before the chain is a 402 with the failure header, and no job runs", async () => {
     const { header, nonce } = await signed();
     const jobs = await paid.jobCount();
-    paid.facilitator.mode.settleFailure = "invalid_transaction_state";
+    paid.facilitator.mode.settleFailure = "insufficient_funds";
     try {
       const { res, body } = await pay(header);
       expect(res.status).toBe(402);
-      expect(body.error).toBe("invalid_transaction_state");
+      expect(body.error).toBe("insufficient_funds");
       expect(settlementOf(res)).toMatchObject({
         success: false,
-        errorReason: "invalid_transaction_state",
+        errorReason: "insufficient_funds",
         transaction: "",
         network: "base",
       });
@@ -88,9 +88,59 @@ describe("settlement", () => {
     }
     expect(await paid.jobCount()).toBe(jobs);
     const row = await paid.payment(payer.address, nonce);
-    expect(row).toMatchObject({ status: "failed", errorReason: "invalid_transaction_state" });
+    expect(row).toMatchObject({ status: "failed", errorReason: "insufficient_funds" });
     expect(await paid.gw.request(`/api/jobs/${row?.jobId}`).then((r) => r.status)).toBe(404);
     expect((await pay(header)).res.status).toBe(402);
+  });
+
+  for (const reason of ["unexpected_settle_error", "invalid_transaction_state"]) {
+    test(`a settle failure "${reason}" may be on chain: unknown, 503, reconciled later`, async () => {
+      const { header, nonce } = await signed();
+      const jobs = await paid.jobCount();
+      paid.facilitator.mode.settleFailure = reason;
+      try {
+        const { res, body } = await pay(header);
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+        expect(body.error).toContain("same X-PAYMENT");
+        expect(await paid.payment(payer.address, nonce)).toMatchObject({
+          status: "unknown",
+          errorReason: reason,
+        });
+        expect((await pay(header)).res.status).toBe(503);
+      } finally {
+        paid.facilitator.mode.settleFailure = null;
+      }
+      expect(await paid.jobCount()).toBe(jobs);
+      // Not on chain (the fake never transferred): the reconciler settles it, once.
+      expect(await reconcile()).toMatchObject({ settled: 1, failed: 0 });
+      expect((await paid.payment(payer.address, nonce))?.status).toBe("settled");
+      expect(await paid.jobCount()).toBe(jobs + 1);
+    });
+  }
+
+  test("a settle failure that names a transaction stays unknown; the chain shows it paid", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.settleFailure = "some_new_failure";
+    paid.facilitator.mode.settleFailureAfterTransfer = true;
+    try {
+      const { res } = await pay(header);
+      expect(res.status).toBe(503);
+      const row = await paid.payment(payer.address, nonce);
+      expect(row).toMatchObject({ status: "unknown", errorReason: "some_new_failure" });
+      expect(row?.transaction).toMatch(/^0x[0-9a-f]{64}$/);
+    } finally {
+      paid.facilitator.mode.settleFailure = null;
+      paid.facilitator.mode.settleFailureAfterTransfer = false;
+    }
+    const settles = paid.facilitator.calls.settle;
+    expect(await reconcile()).toMatchObject({ settled: 1 });
+    expect(paid.facilitator.calls.settle).toBe(settles);
+    expect(await paid.jobCount()).toBe(jobs + 1);
+    const again = await pay(header);
+    expect(again.res.status).toBe(200);
+    expect(again.body.job.id).toBe((await paid.payment(payer.address, nonce))?.jobId);
   });
 
   test("an unknown outcome found settled on chain is reconciled into one queued job", async () => {

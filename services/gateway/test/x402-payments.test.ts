@@ -134,11 +134,46 @@ describe("paying for a job", () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => pay(header)));
     const statuses = answers.map((a) => a.res.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.every((s) => s === 201 || s === 200 || s === 402)).toBe(true);
+    // The others came while it was in flight (503) or after it settled (200): never a 402.
+    expect(statuses.every((s) => s === 201 || s === 200 || s === 503)).toBe(true);
     const ids = new Set(answers.filter((a) => a.res.status < 300).map((a) => a.body.job.id));
     expect(ids.size).toBe(1);
     expect(await paid.jobCount()).toBe(before + 1);
   });
+});
+
+describe("a duplicate X-PAYMENT while the first is in flight", () => {
+  const stages = [
+    ["claimed", "verifyDelayMs"],
+    ["settling", "settleDelayMs"],
+  ] as const;
+  for (const [status, delay] of stages) {
+    test(`while ${status}: 503 with Retry-After, then the same job`, async () => {
+      const { header, payload } = await sign();
+      const nonce = payload.payload.authorization.nonce;
+      paid.facilitator.mode[delay] = 500;
+      try {
+        const first = pay(header);
+        const deadline = Date.now() + 5_000;
+        while ((await paid.payment(payer.address, nonce))?.status !== status) {
+          if (Date.now() > deadline) throw new Error(`the payment never became ${status}`);
+          await Bun.sleep(5);
+        }
+        const duplicate = await pay(header);
+        expect(duplicate.res.status).toBe(503);
+        expect(duplicate.res.headers.get("retry-after")).toMatch(/^\d+$/);
+        expect(duplicate.body).toMatchObject({ code: "unavailable" });
+        expect(duplicate.body.error).toContain("already being processed");
+        const answered = await first;
+        expect(answered.res.status).toBe(201);
+        const later = await pay(header);
+        expect(later.res.status).toBe(200);
+        expect(later.body.job.id).toBe(answered.body.job.id);
+      } finally {
+        paid.facilitator.mode[delay] = 0;
+      }
+    });
+  }
 });
 
 describe("payments refused before anything is claimed", () => {

@@ -173,7 +173,7 @@ export const payments = sqliteTable(
     payer: text("payer").notNull(),
     nonce: text("nonce").notNull(),
     status: text("status", {
-      enum: ["claimed", "verified", "settling", "settled", "failed", "unknown"],
+      enum: ["claimed", "settling", "settled", "failed", "unknown"],
     }).notNull(),
     network: text("network").notNull(),
     /** Atomic units of the asset, as a decimal string. */

@@ -1,9 +1,10 @@
 import { AppError } from "@shopsniffer/shared/errors";
 import { getJob } from "@shopsniffer/shared/jobs/state";
+import { unauthorized } from "../auth/principal.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { enqueueJob } from "../enqueue.ts";
 import { createdJobView } from "../views.ts";
-import { facilitatorClient } from "./facilitator.ts";
+import { facilitatorClient, type SettleResult } from "./facilitator.ts";
 import { type CheckedPayment, checkPaymentHeader } from "./payload.ts";
 import { encodeSettlementHeader, jobRequirements, paymentRequiredBody } from "./requirements.ts";
 import { type X402Settings, x402Settings } from "./settings.ts";
@@ -12,6 +13,7 @@ import {
   findPayment,
   markPayment,
   type PaymentRow,
+  type PaymentStatus,
   type ReservedJob,
   releaseClaim,
   storedPayload,
@@ -32,6 +34,15 @@ const RETRY_AFTER_SECONDS = "5";
 const FACILITATOR_DOWN = "The payment facilitator is unavailable; try again shortly.";
 const SETTLEMENT_PENDING =
   "The payment's settlement is not confirmed yet; send the same X-PAYMENT again later.";
+const PAYMENT_IN_FLIGHT =
+  "This X-PAYMENT is already being processed; send the same X-PAYMENT again shortly.";
+/** A payment in one of these may still turn into a settled one: a duplicate must wait. */
+const IN_FLIGHT: PaymentStatus[] = ["claimed", "settling", "unknown"];
+/**
+ * Settlement failures that may have reached the chain: the facilitator lost track of its
+ * transaction, or the transaction was sent and then reported as failed.
+ */
+const MAYBE_ON_CHAIN_REASONS = new Set(["unexpected_settle_error", "invalid_transaction_state"]);
 
 /**
  * For a caller with neither an API key nor a session: 401 when x402 is off, 402 (with the
@@ -40,7 +51,7 @@ const SETTLEMENT_PENDING =
  */
 export async function readJobPayment(deps: GatewayDeps, request: Request): Promise<PaymentStart> {
   const settings = x402Settings(deps.svc.config);
-  if (!settings) throw new AppError("unauthorized", "Unauthorized");
+  if (!settings) throw unauthorized();
   const header = request.headers.get("x-payment");
   if (header === null) return { kind: "reply", reply: paymentRequired(settings) };
   const check = await checkPaymentHeader(settings, header);
@@ -109,23 +120,13 @@ async function settleAndQueue(
     log.warn({ ...key, detail: settled.detail }, "x402 settlement outcome unknown");
     return unavailable(SETTLEMENT_PENDING);
   }
+  if (!settled.body.success) return settlementRefused(deps, settings, payment, settled.body);
   const header = {
-    success: settled.body.success,
+    success: true,
     transaction: settled.body.transaction ?? "",
     network: settings.network,
     payer: payment.payer,
   };
-  if (!settled.body.success) {
-    const reason = settled.body.errorReason ?? "unexpected_settle_error";
-    await markPayment(db, key, "failed", { errorReason: reason });
-    log.info({ ...key, reason }, "x402 settlement failed");
-    const reply = paymentRequired(settings, reason, payment.payer);
-    reply.headers["x-payment-response"] = encodeSettlementHeader({
-      ...header,
-      errorReason: reason,
-    });
-    return reply;
-  }
   await markPayment(db, key, "settled", { transaction: header.transaction }, [
     "settling",
     "unknown",
@@ -137,6 +138,40 @@ async function settleAndQueue(
     headers: { "x-payment-response": encodeSettlementHeader(header) },
     body: { job: createdJobView(created) },
   };
+}
+
+/**
+ * A settlement the facilitator reports as failed. One that may have reached the chain (see
+ * `MAYBE_ON_CHAIN_REASONS`, or any answer naming a transaction) stays `unknown` for the
+ * reconciler and gets 503: marking it `failed` would let the payer sign again and pay twice.
+ * Any other failure is final: 402 with the reason and a failure `X-PAYMENT-RESPONSE`.
+ */
+async function settlementRefused(
+  deps: GatewayDeps,
+  settings: X402Settings,
+  payment: CheckedPayment,
+  answer: SettleResult,
+): Promise<Reply> {
+  const { db, log } = deps.svc;
+  const key = { payer: payment.payer, nonce: payment.nonce };
+  const reason = answer.errorReason ?? "unexpected_settle_error";
+  const transaction = answer.transaction || null;
+  if (transaction || MAYBE_ON_CHAIN_REASONS.has(reason)) {
+    await markPayment(db, key, "unknown", { errorReason: reason, transaction });
+    log.warn({ ...key, reason, transaction }, "x402 settlement failed, maybe on chain");
+    return unavailable(SETTLEMENT_PENDING);
+  }
+  await markPayment(db, key, "failed", { errorReason: reason });
+  log.info({ ...key, reason }, "x402 settlement failed");
+  const reply = paymentRequired(settings, reason, payment.payer);
+  reply.headers["x-payment-response"] = encodeSettlementHeader({
+    success: false,
+    transaction: "",
+    network: settings.network,
+    payer: payment.payer,
+    errorReason: reason,
+  });
+  return reply;
 }
 
 /**
@@ -160,9 +195,10 @@ export async function queuePaidJob(deps: GatewayDeps, job: ReservedJob) {
 }
 
 /**
- * The same authorization again. The exact same payment for the same store, once settled,
- * gets its job back (200), so a client that lost the first answer can recover it; while the
- * settlement is unknown it gets 503; anything else is a replay and gets 402.
+ * The same authorization again. While the first request is still in flight (claimed, settling
+ * or unknown; or its claim was just released) it gets 503 with `Retry-After`. The exact same
+ * payment for the same store, once settled, gets its job back (200), so a client that lost the
+ * first answer can recover it; anything else is a replay and gets 402.
  */
 async function replayReply(
   deps: GatewayDeps,
@@ -185,8 +221,8 @@ async function replayReply(
       body: { job: createdJobView(job) },
     };
   }
-  if (row && (row.status === "unknown" || row.status === "settling")) {
-    return unavailable(SETTLEMENT_PENDING);
+  if (!row || IN_FLIGHT.includes(row.status)) {
+    return unavailable(row?.status === "unknown" ? SETTLEMENT_PENDING : PAYMENT_IN_FLIGHT);
   }
   deps.svc.log.info({ payer: payment.payer, nonce: payment.nonce }, "x402 replay refused");
   return paymentRequired(settings, "invalid_exact_evm_nonce_already_used", payment.payer);

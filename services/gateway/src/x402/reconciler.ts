@@ -70,11 +70,7 @@ export async function reconcilePayments(deps: GatewayDeps): Promise<ReconcileCou
   const { db } = deps.svc;
   const ago = (ms: number) => isoNow(new Date(Date.now() - ms));
 
-  for (const row of await paymentsIn(
-    db,
-    ["claimed", "verified"],
-    ago(settings.verifyTimeoutMs + 60_000),
-  )) {
+  for (const row of await paymentsIn(db, ["claimed"], ago(settings.verifyTimeoutMs + 60_000))) {
     await releaseClaim(db, row.payer, row.nonce);
     counts.released++;
   }

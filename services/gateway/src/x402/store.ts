@@ -58,7 +58,7 @@ export async function releaseClaim(handle: Db, payer: string, nonce: string) {
         and(
           eq(payments.payer, payer),
           eq(payments.nonce, nonce),
-          inArray(payments.status, ["claimed", "verified", "settling"]),
+          inArray(payments.status, ["claimed", "settling"]),
         ),
       ),
   );
