@@ -40,27 +40,27 @@ export async function fetchJsonPage(
 }
 
 /**
- * GETs a storefront JSON document. `body` is null for a 404/410 (not read), HTML, garbage or
- * a JSON value that is not an object. A 429 or 5xx throws a retryable error; a block (430,
+ * GETs a storefront JSON document; `url` is where its redirects ended. `body` is null for a
+ * 404/410 (not read), HTML, garbage or a JSON value that is not an object. A 429 or 5xx throws a retryable error; a block (430,
  * 403 challenge, or a challenge page where JSON was asked for) throws "Blocked by the store".
  */
 export async function fetchJsonObject(
   store: StoreLink,
   url: string,
-): Promise<{ status: number; body: JsonItem | null }> {
+): Promise<{ status: number; body: JsonItem | null; url: URL }> {
   const answer = await getStore(store, url, "application/json");
   await throwIfTransient(answer);
   const { response } = answer;
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();
-    return { status: response.status, body: null };
+    return { status: response.status, body: null, url: answer.url };
   }
   const text = await readCapped(response, MAX_JSON_BYTES);
   const body = parseJson(text);
   if (body === undefined && isChallengePage(text)) {
     throw blockedError(asSession(store), answer, "a challenge page");
   }
-  return { status: response.status, body: isObject(body) ? body : null };
+  return { status: response.status, body: isObject(body) ? body : null, url: answer.url };
 }
 
 /** How a paged series ended. */

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { jobs } from "@shopsniffer/shared/db/schema";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { modeInterceptor, requestLog } from "@shopsniffer/shared/storefront/safety-modes";
+import { eq } from "drizzle-orm";
 import type { CrawlerDeps } from "../src/context.ts";
 import { runIndexingStage } from "../src/indexing/stage.ts";
 import { runSitemapStage } from "../src/sitemap/stage.ts";
@@ -10,16 +12,20 @@ import { jobCounts, stepRecord } from "./rows.ts";
 
 const PRIMARY = "primary.shopsniffer.test";
 const CUSTOM = "custom.shopsniffer.test";
+const COUNTRY = "ca.shopsniffer.test";
 const store = generateDemoStore({ productCount: 80, seed: 7, domain: PRIMARY });
 const log = requestLog(
-  modeInterceptor([{ kind: "redirect", host: CUSTOM, to: `https://${PRIMARY}`, status: 301 }]),
+  modeInterceptor([
+    { kind: "redirect", host: CUSTOM, to: `https://${PRIMARY}`, status: 301 },
+    { kind: "redirect", host: COUNTRY, to: `https://${PRIMARY}`, status: 302 },
+  ]),
 );
 let h: Harness;
 let deps: CrawlerDeps;
 
 beforeAll(async () => {
   h = await startHarness({ store }, PRIMARY, { intercept: log.intercept });
-  const origins = new Map([CUSTOM, PRIMARY].map((host) => [host, h.storefront.origin]));
+  const origins = new Map([CUSTOM, COUNTRY, PRIMARY].map((host) => [host, h.storefront.origin]));
   deps = { ...h.deps, fetchStore: createStoreFetcher({ origins, timeoutMs: 10_000 }) };
 });
 afterAll(async () => {
@@ -41,5 +47,16 @@ describe("a store reached through its custom domain", () => {
     expect(onCustom).toHaveLength(2);
     expect(onCustom[0]).toBe("/sitemap.xml");
     expect(log.entries.filter((entry) => entry.host === PRIMARY).length).toBeGreaterThan(10);
+  }, 30_000);
+
+  test("the job's shop_meta names the primary and the myshopify domain", async () => {
+    const identity = { primary_domain: PRIMARY, myshopify_domain: store.shop.myshopify_domain };
+    for (const domain of [CUSTOM, COUNTRY]) {
+      const jobId = await h.createJob(domain);
+      await runSitemapStage(deps, await h.stageRun(jobId, "sitemap"));
+      const job = await h.deps.svc.db.db.query.jobs.findFirst({ where: eq(jobs.id, jobId) });
+      expect(job?.domain).toBe(domain);
+      expect(job?.shopMeta).toEqual(identity);
+    }
   }, 30_000);
 });

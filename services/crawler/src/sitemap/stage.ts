@@ -2,6 +2,7 @@ import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import type { CrawlerDeps } from "../context.ts";
 import { storeSession } from "../store-session.ts";
+import { recordStoreIdentity } from "./identity.ts";
 import {
   type ChildOutcome,
   ChildQueue,
@@ -19,8 +20,9 @@ export function sitemapStage(deps: CrawlerDeps): StageSpec {
 /**
  * Reads `https://<domain>/sitemap.xml` and every child it lists, storing URLs as it streams.
  * Past `CRAWLER_MAX_SITEMAP_URLS` URLs or `CRAWLER_MAX_SITEMAP_CHILDREN` children it stops
- * reading and completes with `truncated` in the step's detail. Safe to run again: stored URLs
- * are kept and counts come from the rows.
+ * reading and completes with `truncated` in the step's detail. Records the store's primary and
+ * myshopify domains in `shop_meta`. Safe to run again: stored URLs are kept and counts come
+ * from the rows.
  */
 export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise<void> {
   const { svc } = deps;
@@ -40,6 +42,8 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
   };
   await readRootSitemap(reader, `https://${run.job.domain}/sitemap.xml`);
   const outcomes = await readChildren(reader, run);
+  // After the sitemaps, so a host that moved for good is asked on its new name.
+  await recordStoreIdentity(deps, jobId, run.job.domain, reader.store, run.log);
   const counts = await countSitemapUrls(svc.db, jobId);
   const failed = outcomes.filter((outcome) => outcome.error !== undefined);
   const truncation = truncationOf(reader);
