@@ -206,6 +206,7 @@ describe("credential order with x402 on", () => {
   test("a bad key is 401, keys and sessions are served, only the rest gets 402", async () => {
     const paying = await startHttpGateway({
       X402_ENABLED: "true",
+      X402_NETWORK: "base-sepolia",
       X402_PAY_TO: "0x767131d92c41d56546ec72fecd0f1d63900fa9d9",
     });
     try {

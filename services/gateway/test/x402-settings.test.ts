@@ -6,8 +6,12 @@ import { x402Settings } from "../src/x402/settings.ts";
 
 const payTo = privateKeyToAccount(generatePrivateKey()).address;
 const parse = (env: Record<string, string>) => gatewayConfigSchema.safeParse(env);
+/** A mainnet facilitator (any URL but the public testnet one). */
+const MAINNET_FACILITATOR = "https://facilitator.example.com";
 const settingsOf = (env: Record<string, string>) =>
-  x402Settings(loadConfig(gatewayConfigSchema, env));
+  x402Settings(
+    loadConfig(gatewayConfigSchema, { X402_FACILITATOR_URL: MAINNET_FACILITATOR, ...env }),
+  );
 
 describe("x402 settings", () => {
   test("off without X402_PAY_TO, or with X402_ENABLED=false", () => {
@@ -31,6 +35,29 @@ describe("x402 settings", () => {
       chainId: 84532,
       verifyingContract: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
     });
+  });
+
+  test("mainnet with the public x402.org facilitator (testnet only) is a config error", () => {
+    const refused = parse({ X402_PAY_TO: payTo });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ["X402_FACILITATOR_URL"],
+        message: expect.stringContaining("base-sepolia only"),
+      }),
+    ]);
+    const explicit = {
+      X402_PAY_TO: payTo,
+      X402_FACILITATOR_URL: "https://www.x402.org/facilitator/",
+    };
+    expect(parse({ ...explicit, X402_NETWORK: "base" }).success).toBe(false);
+    expect(parse({ ...explicit, X402_NETWORK: "base-sepolia" }).success).toBe(true);
+    expect(parse({ X402_PAY_TO: payTo, X402_FACILITATOR_URL: MAINNET_FACILITATOR }).success).toBe(
+      true,
+    );
+    // Pay-per-job off: nothing to settle, nothing to refuse.
+    expect(parse({}).success).toBe(true);
+    expect(parse({ X402_PAY_TO: payTo, X402_ENABLED: "false" }).success).toBe(true);
   });
 
   test("the price is an integer of atomic units; the resource comes from PUBLIC_URL", () => {

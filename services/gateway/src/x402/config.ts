@@ -3,6 +3,9 @@ import { z } from "zod";
 
 const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** The public facilitator's host: it settles on testnets only (`base-sepolia` here). */
+const TESTNET_ONLY_FACILITATOR_HOST = "x402.org";
+
 /**
  * x402 settings of the gateway (spread into its config schema). Pay-per-job is on only when
  * `X402_ENABLED` is true and `X402_PAY_TO` is set. Money is integer atomic units only.
@@ -44,3 +47,30 @@ export const x402ConfigShape = {
    */
   X402_RPC_URL: z.string().url().optional(),
 };
+
+type X402Config = {
+  [K in keyof typeof x402ConfigShape]: z.infer<(typeof x402ConfigShape)[K]>;
+};
+
+/**
+ * Cross-setting check of the gateway config: pay-per-job on mainnet (`base`, the default)
+ * through the public x402.org facilitator cannot settle anything, so every payer would be
+ * refused after signing. The gateway refuses to start instead.
+ */
+export function checkX402Network(config: X402Config, ctx: z.RefinementCtx) {
+  if (!config.X402_ENABLED || !config.X402_PAY_TO || config.X402_NETWORK !== "base") return;
+  const host = URL.parse(config.X402_FACILITATOR_URL)?.hostname ?? "";
+  if (
+    host !== TESTNET_ONLY_FACILITATOR_HOST &&
+    !host.endsWith(`.${TESTNET_ONLY_FACILITATOR_HOST}`)
+  ) {
+    return;
+  }
+  ctx.addIssue({
+    code: "custom",
+    path: ["X402_FACILITATOR_URL"],
+    message:
+      `${config.X402_FACILITATOR_URL} settles on base-sepolia only; with X402_NETWORK=base set ` +
+      "X402_FACILITATOR_URL to a mainnet facilitator, or set X402_NETWORK=base-sepolia",
+  });
+}
