@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "csv-parse/sync";
 import { connect, type NatsConnection } from "nats";
-import { hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
+import { hasChromium, hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
 import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { analyze, type AnalyzeResult } from "../../../scripts/lib/analyze.ts";
@@ -108,6 +108,8 @@ test.skipIf(!hasRealFixtures)("a job on real store data completes with the data'
     productsJson: "products.json",
     collectionsJson: "collections.json",
     pagesJson: "pages.json",
+    // The audit renders the home page, and keeps a screenshot, when Chromium is present.
+    ...(hasChromium ? { screenshot: "screenshot.png" } : {}),
   });
 });
 
