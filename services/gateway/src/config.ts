@@ -30,6 +30,10 @@ export const gatewayConfigSchema = baseConfigSchema
      * networks); the exporter reads the same variable when it delivers.
      */
     WEBHOOK_ALLOW_PRIVATE: flag(false),
+    /** How often to look for jobs left `pending` by a gateway that died; 0 turns it off. */
+    JOB_PENDING_SWEEP_MS: z.coerce.number().int().nonnegative().default(30_000),
+    /** A job still `pending` this long after its creation is queued again by that sweep. */
+    JOB_PENDING_REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(60_000),
     /** Sign-in, CORS and client-address settings; see `auth/settings.ts`. */
     ...authConfigShape,
     /** Limits on job creation; see `rate-limit.ts`. */

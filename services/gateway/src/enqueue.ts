@@ -41,9 +41,8 @@ export async function enqueueJob(
     createdAt: now,
     updatedAt: now,
   };
-  // FIXME: a gateway that dies between this insert and the publish below leaves the job
-  // pending for good; a sweep that republishes old pending jobs (the msgID makes it safe) is
-  // still to be written.
+  // A gateway that dies between this insert and the publish below leaves the job pending;
+  // the pending-job sweeper (pending-sweeper.ts) queues it again.
   await svc.db.write((db) => db.insert(jobs).values(job));
   try {
     await new ProgressReporter(svc.js, svc.names, svc.db).status(job.id, "sitemap", 0);

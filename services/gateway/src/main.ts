@@ -4,6 +4,7 @@ import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { storeFetcherSettings } from "@shopsniffer/shared/store/fetch-settings";
 import { createApp } from "./app.ts";
 import { gatewayConfigSchema } from "./config.ts";
+import { startPendingSweeper } from "./pending-sweeper.ts";
 import { storeChecker } from "./store-check.ts";
 import { startPaymentReconciler } from "./x402/reconciler.ts";
 
@@ -19,11 +20,16 @@ const app = createApp({ svc, fetchStore, checkStore }).listen({
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
 const health = startHealthServer(svc);
 const reconciler = startPaymentReconciler({ svc, fetchStore, checkStore });
+const sweeper = startPendingSweeper(svc, {
+  everyMs: svc.config.JOB_PENDING_SWEEP_MS,
+  afterMs: svc.config.JOB_PENDING_REQUEUE_AFTER_MS,
+});
 
 onShutdown(async () => {
   // Closes open progress sockets too; clients reconnect to another replica or after restart.
   await app.stop(true);
   await reconciler.stop();
+  await sweeper.stop();
   await health?.stop();
   await svc.close();
 });

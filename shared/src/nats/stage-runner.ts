@@ -1,4 +1,4 @@
-import { AckPolicy, type JsMsg, nanos } from "nats";
+import { AckPolicy, type JsMsg, nanos, type PubAck } from "nats";
 import type { BaseConfig } from "../config.ts";
 import {
   type DeliveryMessage,
@@ -267,10 +267,17 @@ export async function queueDelivery(
   });
 }
 
-/** Publishes the job's next stage; the msgID makes a repeated publish a no-op. */
-export async function publishStage(svc: ServiceContext, jobId: string, stage: Stage) {
+/**
+ * Publishes a job's stage; the msgID makes a repeated publish a no-op (`duplicate` in the ack)
+ * within the pipeline stream's duplicate window.
+ */
+export async function publishStage(
+  svc: ServiceContext,
+  jobId: string,
+  stage: Stage,
+): Promise<PubAck> {
   const message: StageMessage = { jobId, stage };
-  await svc.js.publish(svc.names.stage(stage), JSON.stringify(message), {
+  return svc.js.publish(svc.names.stage(stage), JSON.stringify(message), {
     msgID: svc.names.stageMsgId(jobId, stage),
   });
 }
