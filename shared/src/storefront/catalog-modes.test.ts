@@ -59,3 +59,41 @@ describe("catalog modes of the generated storefront", () => {
     expect(handlesOf((await get("/products.json?limit=250")).body)).not.toContain(handle);
   });
 });
+
+describe("page cap and sitemap modes", () => {
+  test("the page cap can be lower and answered with 200, on every paged list", async () => {
+    const get = await serve({ pageCap: { maxPageTimesLimit: 20, status: 200 } });
+    expect(handlesOf((await get("/products.json?limit=10&page=2")).body)).toHaveLength(10);
+    const errors = { errors: "Page * Limit exceeds the 20 limit." };
+    expect(await get("/products.json?limit=10&page=3")).toMatchObject({
+      status: 200,
+      body: errors,
+    });
+    const inCollection = `/collections/${collection?.handle}/products.json?limit=21`;
+    expect(await get(inCollection)).toMatchObject({ status: 200, body: errors });
+    await shop?.stop();
+    const shopify = await serve({});
+    expect(await shopify("/products.json?limit=250&page=101")).toMatchObject({
+      status: 400,
+      body: { errors: "Page * Limit exceeds the 25000 limit." },
+    });
+  });
+
+  test("Markets locales add ranged product children; an unknown child type is listed", async () => {
+    const get = await serve({ sitemaps: { locales: ["en-ca"], unknownChild: true } });
+    const index = (await get("/sitemap.xml")).body as string;
+    const child = /<loc>https:\/\/[^/]+(\/en-ca\/sitemap_products_1\.xml\?from=\d+&amp;to=\d+)</
+      .exec(index)?.[1]
+      ?.replace("&amp;", "&");
+    expect(child).toBeDefined();
+    expect(index).toContain("/sitemap_metaobjects_1.xml</loc>");
+    const products = (await get(child ?? "")).body as string;
+    expect(products).toContain(`/en-ca/products/${store.products[0]?.handle}</loc>`);
+    expect((await get("/fr-ca/sitemap_products_1.xml?from=1&to=2")).status).toBe(404);
+    expect((await get("/sitemap_metaobjects_1.xml")).body).toContain("/pages/faq/shipping");
+    await shop?.stop();
+    const plain = await serve({});
+    expect((await plain("/sitemap.xml")).body).not.toContain("en-ca");
+    expect((await plain("/sitemap_metaobjects_1.xml")).status).toBe(404);
+  });
+});

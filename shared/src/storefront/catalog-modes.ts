@@ -5,6 +5,7 @@
 
 import { lazyHandles, lazySubList } from "./demo-lazy.ts";
 import type { Product } from "./model.ts";
+import { MAX_PAGE_TIMES_LIMIT } from "./paging.ts";
 
 /** How the store serves its catalog; every field defaults to Shopify's normal behaviour. */
 export interface CatalogModes {
@@ -21,6 +22,26 @@ export interface CatalogModes {
    * answer 404 and no list has them.
    */
   pageOnly?: readonly string[];
+  /**
+   * The page × limit cap of every paged list: past `maxPageTimesLimit` (default 25,000) the
+   * store answers `{"errors": ...}` with `status` (default 400; some stores send 200).
+   */
+  pageCap?: PageCap;
+  /** Extra sitemaps: Markets locale copies of the product children and unknown child types. */
+  sitemaps?: SitemapModes;
+}
+
+/** Where the paged lists stop and how they say so. */
+export interface PageCap {
+  maxPageTimesLimit?: number;
+  status?: 400 | 200;
+}
+
+export interface SitemapModes {
+  /** Locale prefixes such as `en-ca`: each gets `/<locale>/sitemap_products_<n>.xml` children. */
+  locales?: readonly string[];
+  /** Adds a `sitemap_metaobjects_1.xml` child, a type the crawler does not know, to the index. */
+  unknownChild?: boolean;
 }
 
 /** The modes as lookup sets, built once per storefront. */
@@ -30,6 +51,8 @@ export interface CatalogRules {
   unlisted: ReadonlySet<string>;
   jsOnly: ReadonlySet<string>;
   pageOnly: ReadonlySet<string>;
+  pageCap: Required<PageCap>;
+  sitemaps: { locales: readonly string[]; unknownChild: boolean };
 }
 
 export function catalogRules(modes: CatalogModes = {}): CatalogRules {
@@ -41,6 +64,14 @@ export function catalogRules(modes: CatalogModes = {}): CatalogRules {
     unlisted: new Set([...(modes.unlisted ?? []), ...jsOnly, ...pageOnly]),
     jsOnly,
     pageOnly,
+    pageCap: {
+      maxPageTimesLimit: modes.pageCap?.maxPageTimesLimit ?? MAX_PAGE_TIMES_LIMIT,
+      status: modes.pageCap?.status ?? 400,
+    },
+    sitemaps: {
+      locales: modes.sitemaps?.locales ?? [],
+      unknownChild: modes.sitemaps?.unknownChild ?? false,
+    },
   };
 }
 

@@ -1,23 +1,27 @@
 /** Handlers of the generated store's JSON endpoints (paged lists and single products). */
 
-import { listedProducts, servesShape } from "./catalog-modes.ts";
+import { listedProducts, type PageCap, servesShape } from "./catalog-modes.ts";
 import type { Product } from "./model.ts";
-import { pageOf, parsePaging } from "./paging.ts";
+import { MAX_PAGE_TIMES_LIMIT, pageOf, parsePaging } from "./paging.ts";
 import { toLiquidProductJs, toSingleProductJson } from "./product-views.ts";
 import { notFoundJson, reply, replyJson } from "./responses.ts";
 import { collectionJson, shopMetaJson } from "./shop-documents.ts";
 import { collectionProducts, type StoreIndex } from "./store-index.ts";
 
-/** Serves one page of `items` under `key`, or Shopify's 400 when page × limit is too large. */
+/**
+ * Serves one page of `items` under `key`, or Shopify's `errors` answer (400 unless the cap
+ * says 200) when page × limit is past the cap.
+ */
 export function pagedJson<T>(
   shopId: number | null,
   url: URL,
   key: string,
   items: readonly T[],
   view: (item: T) => unknown = (item) => item,
+  cap: Required<PageCap> = { maxPageTimesLimit: MAX_PAGE_TIMES_LIMIT, status: 400 },
 ): Response {
-  const parsed = parsePaging(url.searchParams);
-  if (!parsed.ok) return replyJson(shopId, { errors: parsed.error }, 400);
+  const parsed = parsePaging(url.searchParams, cap.maxPageTimesLimit);
+  if (!parsed.ok) return replyJson(shopId, { errors: parsed.error }, cap.status);
   return replyJson(shopId, { [key]: pageOf(items, parsed.paging).map(view) });
 }
 
@@ -50,7 +54,7 @@ export function productsJson(index: StoreIndex, url: URL): Response {
   if (mode === "html")
     return reply(shopId, "html", "<!doctype html><html><body>Log in</body></html>");
   const listed = listedProducts(index.catalog, index.store.products, "products.json");
-  return pagedJson(shopId, url, "products", listed);
+  return pagedJson(shopId, url, "products", listed, undefined, index.catalog.pageCap);
 }
 
 export function collectionsJson(index: StoreIndex, url: URL): Response {
@@ -60,6 +64,7 @@ export function collectionsJson(index: StoreIndex, url: URL): Response {
     "collections",
     index.store.collections,
     collectionJson,
+    index.catalog.pageCap,
   );
 }
 
@@ -67,7 +72,8 @@ export function collectionProductsJson(index: StoreIndex, url: URL, handle: stri
   const products = collectionProducts(index, handle);
   if (!products) return notFoundJson(index.store.shop.id);
   const listed = listedProducts(index.catalog, products, "collection");
-  return pagedJson(index.store.shop.id, url, "products", listed);
+  const { pageCap } = index.catalog;
+  return pagedJson(index.store.shop.id, url, "products", listed, undefined, pageCap);
 }
 
 export function metaJson(index: StoreIndex): Response {

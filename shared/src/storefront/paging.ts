@@ -6,6 +6,11 @@ export const MAX_LIMIT = 250;
 export const MAX_PAGE_TIMES_LIMIT = 25_000;
 export const PAGE_LIMIT_ERROR = "Page * Limit exceeds the 25000 limit.";
 
+/** The error a store with another cap (a test's smaller one) answers in Shopify's words. */
+export function pageLimitError(maxPageTimesLimit: number): string {
+  return `Page * Limit exceeds the ${maxPageTimesLimit} limit.`;
+}
+
 export interface Paging {
   limit: number;
   page: number;
@@ -22,12 +27,18 @@ function positiveInt(raw: string | null): number | null {
 
 /**
  * Reads `limit` and `page`: limit defaults to 30 and is clamped to 250, page defaults to 1;
- * values that are not positive integers count as absent. Fails when page × limit > 25,000.
+ * values that are not positive integers count as absent. Fails when page × limit is above
+ * `maxPageTimesLimit` (Shopify's 25,000 by default).
  */
-export function parsePaging(params: URLSearchParams): PagingResult {
+export function parsePaging(
+  params: URLSearchParams,
+  maxPageTimesLimit = MAX_PAGE_TIMES_LIMIT,
+): PagingResult {
   const limit = Math.min(positiveInt(params.get("limit")) ?? DEFAULT_LIMIT, MAX_LIMIT);
   const page = positiveInt(params.get("page")) ?? 1;
-  if (page * limit > MAX_PAGE_TIMES_LIMIT) return { ok: false, error: PAGE_LIMIT_ERROR };
+  if (page * limit > maxPageTimesLimit) {
+    return { ok: false, error: pageLimitError(maxPageTimesLimit) };
+  }
   return { ok: true, paging: { limit, page } };
 }
 

@@ -25,6 +25,7 @@ import {
   pagesSitemapXml,
   productSitemapXml,
   sitemapIndexXml,
+  unknownChildXml,
 } from "./sitemap.ts";
 import {
   collectionProducts,
@@ -62,8 +63,15 @@ export function storeNotFound(index: StoreIndex, pathname: string): Response {
   return html(index, renderNotFound(index), 404);
 }
 
-/** A product child must carry its from/to id range, as linked from the index; else 400. */
+/**
+ * A product child must carry its from/to id range, as linked from the index; else 400. Under
+ * a locale path (`/en-ca/sitemap_products_1.xml`) it exists only for the store's locales.
+ */
 function productSitemap(index: StoreIndex, url: URL, param: string): Response {
+  const locale = /^\/([^/]+)\/sitemap_products_/.exec(url.pathname)?.[1];
+  if (locale !== undefined && !index.catalog.sitemaps.locales.includes(locale)) {
+    return storeNotFound(index, url.pathname);
+  }
   const from = url.searchParams.get("from") ?? "";
   const to = url.searchParams.get("to") ?? "";
   if (!/^\d+$/.test(from) || !/^\d+$/.test(to)) {
@@ -72,7 +80,12 @@ function productSitemap(index: StoreIndex, url: URL, param: string): Response {
   const chunk = index.sitemapChunks[Number(param) - 1];
   if (!chunk) return storeNotFound(index, url.pathname);
   const inRange = chunk.filter((p) => p.id >= Number(from) && p.id <= Number(to));
-  return xml(index, productSitemapXml(index, inRange));
+  return xml(index, productSitemapXml(index, inRange, locale === undefined ? "" : `/${locale}`));
+}
+
+function unknownChild(index: StoreIndex, url: URL): Response {
+  if (!index.catalog.sitemaps.unknownChild) return storeNotFound(index, url.pathname);
+  return xml(index, unknownChildXml(index));
 }
 
 function collectionPage(index: StoreIndex, url: URL, handle: string): Response {
@@ -105,6 +118,8 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/meta\.json$/, handle: metaJson },
   { pattern: /^\/sitemap\.xml$/, handle: (i) => xml(i, sitemapIndexXml(i)) },
   { pattern: /^\/sitemap_products_(\d+)\.xml$/, handle: productSitemap },
+  { pattern: /^\/[a-z]{2}(?:-[a-z0-9]+)?\/sitemap_products_(\d+)\.xml$/, handle: productSitemap },
+  { pattern: /^\/sitemap_metaobjects_1\.xml$/, handle: unknownChild },
   { pattern: /^\/sitemap_pages_1\.xml$/, handle: (i) => xml(i, pagesSitemapXml(i)) },
   { pattern: /^\/sitemap_collections_1\.xml$/, handle: (i) => xml(i, collectionsSitemapXml(i)) },
   { pattern: /^\/sitemap_blogs_1\.xml$/, handle: (i) => xml(i, blogsSitemapXml()) },

@@ -33,19 +33,30 @@ function urlEntry(loc: string, lastmod: string | null, extra = ""): string {
   return lines.join("\n");
 }
 
-/** The sitemap index: one ranged child per product chunk, then pages, collections, blogs. */
-export function sitemapIndexXml(index: StoreIndex): string {
-  const base = baseUrl(index);
-  const productChildren = index.sitemapChunks.map((products, i) => {
+/** The ranged product children under `prefix` ("" or a Markets locale such as "/en-ca"). */
+function productChildren(index: StoreIndex, prefix: string): string[] {
+  return index.sitemapChunks.map((products, i) => {
     const first = products[0]?.id ?? 0;
     const last = products[products.length - 1]?.id ?? 0;
-    return `${base}/sitemap_products_${i + 1}.xml?from=${first}&to=${last}`;
+    return `${baseUrl(index)}${prefix}/sitemap_products_${i + 1}.xml?from=${first}&to=${last}`;
   });
+}
+
+/**
+ * The sitemap index: one ranged child per product chunk (and per chunk and locale when the
+ * store has Markets locales), then pages, collections, blogs and, in that mode, a child of a
+ * type crawlers do not know.
+ */
+export function sitemapIndexXml(index: StoreIndex): string {
+  const base = baseUrl(index);
+  const { locales, unknownChild } = index.catalog.sitemaps;
   const children = [
-    ...productChildren,
+    ...productChildren(index, ""),
+    ...locales.flatMap((locale) => productChildren(index, `/${locale}`)),
     `${base}/sitemap_pages_1.xml`,
     `${base}/sitemap_collections_1.xml`,
     `${base}/sitemap_blogs_1.xml`,
+    ...(unknownChild ? [`${base}/${UNKNOWN_CHILD}`] : []),
   ].map((loc) => `  <sitemap>\n    <loc>${escapeMarkup(loc)}</loc>\n  </sitemap>`);
   const open = `<sitemapindex xmlns="${SITEMAP_NS}">`;
   return [XML_HEAD, open, `  ${INDEX_COMMENT}`, ...children, "</sitemapindex>", ""].join("\n");
@@ -62,12 +73,25 @@ function productImageXml(product: Product): string {
   ].join("\n");
 }
 
+/** The file name of the unknown child type served in `unknownChild` mode. */
+export const UNKNOWN_CHILD = "sitemap_metaobjects_1.xml";
+
+/** A child of a type crawlers do not know: metaobject pages, which are not products. */
+export function unknownChildXml(index: StoreIndex): string {
+  return urlset([urlEntry(`${baseUrl(index)}/pages/faq/shipping`, null)]);
+}
+
 /**
  * A product child: the homepage first, then each product with lastmod and first image. Handles
- * are percent-encoded, as Shopify writes non-ASCII ones.
+ * are percent-encoded, as Shopify writes non-ASCII ones. `prefix` is a locale path ("/en-ca")
+ * for a Markets locale child.
  */
-export function productSitemapXml(index: StoreIndex, products: readonly Product[]): string {
-  const base = baseUrl(index);
+export function productSitemapXml(
+  index: StoreIndex,
+  products: readonly Product[],
+  prefix = "",
+): string {
+  const base = `${baseUrl(index)}${prefix}`;
   const entries = products.map((product) =>
     urlEntry(
       `${base}/products/${encodeURIComponent(product.handle)}`,
