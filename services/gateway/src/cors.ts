@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { isTrustedOrigin } from "./auth/origins.ts";
 import type { GatewayConfig } from "./config.ts";
 
-const ALLOW_HEADERS = "Content-Type, X-API-Key, X-PAYMENT";
+const ALLOW_HEADERS = "Content-Type, X-API-Key, Authorization, X-PAYMENT";
 const ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
 const EXPOSE_HEADERS = "X-PAYMENT-RESPONSE, Retry-After, X-Request-Id";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";

@@ -206,18 +206,20 @@ describe("POST /api/jobs/:id/retry", () => {
 });
 
 describe("OpenAPI", () => {
-  test("documents the key routes and the three security schemes", async () => {
+  test("documents the key routes and the security schemes (a key in either header)", async () => {
     const doc = await (await gw.fetch("/api/openapi.json")).json();
     expect(Object.keys(doc.paths)).toContain("/api/api-keys");
     expect(Object.keys(doc.paths)).toContain("/api/api-keys/{id}");
     expect(doc.paths["/api/api-keys"].post.security).toEqual([{ session: [] }]);
     expect(doc.paths["/api/jobs"].post.security).toEqual([
       { apiKey: [] },
+      { bearer: [] },
       { session: [] },
       { x402: [] },
     ]);
     const schemes = doc.components.securitySchemes;
     expect(schemes.apiKey).toMatchObject({ in: "header", name: "X-API-Key" });
+    expect(schemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
     expect(schemes.session).toMatchObject({ in: "cookie", name: "better-auth.session_token" });
     expect(schemes.x402).toMatchObject({ in: "header", name: "X-PAYMENT" });
   });

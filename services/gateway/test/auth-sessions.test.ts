@@ -79,7 +79,10 @@ describe("Better Auth at /api/auth", () => {
   test("no credential, an expired or forged cookie: 401 on POST /api/jobs", async () => {
     expect((await postJob(gw, {})).status).toBe(401);
     const forged = await postJob(gw, { cookie: "better-auth.session_token=forged.value" });
-    expect(forged).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+    expect(forged).toMatchObject({
+      status: 401,
+      body: { error: "Session expired or invalid; sign in again", code: "unauthorized" },
+    });
     const user = await signUp(gw);
     const out = await gw.fetch(
       "/api/auth/sign-out",
@@ -87,6 +90,49 @@ describe("Better Auth at /api/auth", () => {
     );
     expect(out.status).toBe(200);
     expect((await postJob(gw, { cookie: user.cookie })).status).toBe(401);
+  });
+});
+
+describe("Authorization header", () => {
+  test("Bearer carries an API key, whatever the scheme's case", async () => {
+    for (const scheme of ["Bearer", "bearer"]) {
+      const { status, body } = await postJob(gw, { authorization: `${scheme} ${gw.apiKey}` });
+      expect(status).toBe(201);
+      const stored = await gw.svc.db.client.execute({
+        sql: "SELECT api_key_id FROM jobs WHERE id = ?",
+        args: [body.job.id],
+      });
+      expect(stored.rows[0]?.api_key_id).toBeString();
+    }
+    const both = await postJob(gw, {
+      authorization: `Bearer ${gw.apiKey}`,
+      "x-api-key": gw.apiKey,
+    });
+    expect(both.status).toBe(201);
+  });
+
+  test("an unknown key is 401; a malformed header or two different keys, 401 saying why", async () => {
+    const unknown = await postJob(gw, { authorization: "Bearer ss_live_unknown" });
+    expect(unknown).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+    for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", gw.apiKey]) {
+      const res = await postJob(gw, { authorization });
+      expect({ authorization, status: res.status, body: res.body }).toMatchObject({
+        status: 401,
+        body: { error: 'Authorization must be "Bearer <API key>"', code: "unauthorized" },
+      });
+    }
+    const user = await signUp(gw);
+    // A malformed header is refused even beside a valid session.
+    const withCookie = await postJob(gw, { authorization: "Basic x", cookie: user.cookie });
+    expect(withCookie.status).toBe(401);
+    const mixed = await postJob(gw, {
+      authorization: "Bearer ss_live_other",
+      "x-api-key": gw.apiKey,
+    });
+    expect(mixed).toMatchObject({
+      status: 401,
+      body: { error: "X-API-Key and Authorization carry different API keys" },
+    });
   });
 });
 
@@ -138,7 +184,7 @@ describe("CORS", () => {
       headers: {
         origin,
         "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type, x-api-key, x-payment",
+        "access-control-request-headers": "content-type, x-api-key, authorization, x-payment",
       },
     });
 
@@ -148,7 +194,7 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(TRUSTED_ORIGIN);
     expect(res.headers.get("access-control-allow-credentials")).toBe("true");
     const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase();
-    for (const header of ["content-type", "x-api-key", "x-payment"]) {
+    for (const header of ["content-type", "x-api-key", "authorization", "x-payment"]) {
       expect(allowed).toContain(header);
     }
     expect(res.headers.get("access-control-allow-methods")).toContain("POST");
@@ -218,7 +264,38 @@ describe("credential order with x402 on", () => {
       expect(session.body.job.user_id).toBe(user.id);
       const key = await postJob(paying, { "x-api-key": paying.apiKey });
       expect(key.status).toBe(201);
+      const bearer = await postJob(paying, { authorization: `Bearer ${paying.apiKey}` });
+      expect(bearer.status).toBe(201);
+      const malformed = await postJob(paying, { authorization: "Basic x", "x-payment": "e30=" });
+      expect(malformed.status).toBe(401);
       expect((await postJob(paying, {})).status).toBe(402);
+    } finally {
+      await paying.stop();
+    }
+  });
+
+  test("an expired or forged session cookie is 401, not 402, unless it comes with a payment", async () => {
+    const paying = await startHttpGateway({
+      X402_NETWORK: "base-sepolia",
+      X402_PAY_TO: "0x767131d92c41d56546ec72fecd0f1d63900fa9d9",
+    });
+    try {
+      const forged = { cookie: "better-auth.session_token=forged.value" };
+      const refused = await postJob(paying, forged);
+      expect(refused).toMatchObject({
+        status: 401,
+        body: { error: "Session expired or invalid; sign in again" },
+      });
+      const user = await signUp(paying);
+      const out = await paying.fetch(
+        "/api/auth/sign-out",
+        json({}, { cookie: user.cookie, origin: TRUSTED_ORIGIN }),
+      );
+      expect(out.status).toBe(200);
+      expect((await postJob(paying, { cookie: user.cookie })).status).toBe(401);
+      // The stale cookie is ignored beside a payment: this one is malformed, so 402.
+      const paid = await postJob(paying, { ...forged, "x-payment": "e30=" });
+      expect(paid).toMatchObject({ status: 402, body: { error: "invalid_payload" } });
     } finally {
       await paying.stop();
     }

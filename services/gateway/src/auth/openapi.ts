@@ -1,10 +1,18 @@
-/** The OpenAPI security schemes of the gateway's three ways to authenticate. */
+/**
+ * The OpenAPI security schemes of the gateway's three ways to authenticate (an API key goes in
+ * either of two headers).
+ */
 export const securitySchemes = {
   apiKey: {
     type: "apiKey",
     in: "header",
     name: "X-API-Key",
     description: "An API key (`ss_live_…`), created at `POST /api/api-keys` or with the CLI.",
+  },
+  bearer: {
+    type: "http",
+    scheme: "bearer",
+    description: "The same API key as `Authorization: Bearer ss_live_…`.",
   },
   session: {
     type: "apiKey",

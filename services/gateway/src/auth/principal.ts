@@ -17,11 +17,15 @@ const resolved = new WeakMap<Request, Promise<Principal | null>>();
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
 /**
  * Resolves the caller from the request's headers, once per request. A presented API key
- * decides on its own: a bad or revoked one is a 401 and no other method is tried. Otherwise a
- * Better Auth session cookie; a cookie request that changes state from an untrusted browser
- * origin is a 403. Returns null when no credential was presented.
+ * (`X-API-Key`, or `Authorization: Bearer`) decides on its own: a bad or revoked one is a 401
+ * and no other method is tried. Otherwise a Better Auth session cookie: one that is expired or
+ * forged is a 401 too, unless the request pays with `X-PAYMENT` instead; a cookie request that
+ * changes state from an untrusted browser origin is a 403. Returns null when no credential was
+ * presented.
  */
 export function resolvePrincipal(deps: GatewayDeps, request: Request): Promise<Principal | null> {
   let principal = resolved.get(request);
@@ -33,20 +37,40 @@ export function resolvePrincipal(deps: GatewayDeps, request: Request): Promise<P
 }
 
 async function fromRequest(deps: GatewayDeps, request: Request): Promise<Principal | null> {
-  const rawKey = request.headers.get("x-api-key");
+  const rawKey = presentedApiKey(request);
   if (rawKey !== null) {
-    const key = await findActiveKey(deps.svc.db, rawKey.trim());
+    const key = await findActiveKey(deps.svc.db, rawKey);
     if (!key) throw unauthorized();
     return { kind: "api_key", keyId: key.id, userId: key.userId };
   }
   // Skips the session lookup (a database read) when no session cookie was sent.
   if (!request.headers.get("cookie")?.includes("session_token")) return null;
   const found = await authOf(deps.svc).api.getSession({ headers: request.headers });
-  if (!found) return null;
+  if (!found) {
+    // A browser may keep sending a stale cookie beside a payment; without one, say so.
+    if (request.headers.has("x-payment")) return null;
+    throw unauthorized("Session expired or invalid; sign in again");
+  }
   if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(deps.svc.config, request)) {
     throw forbidden("Cross-site request refused; use an API key from other origins");
   }
   return { kind: "session", keyId: null, userId: found.user.id, sessionId: found.session.id };
+}
+
+/**
+ * The API key from `X-API-Key` or `Authorization: Bearer <key>`, or null when neither was
+ * sent. Any other `Authorization` (another scheme, no token), or two different keys, is a 401.
+ */
+function presentedApiKey(request: Request): string | null {
+  const header = request.headers.get("x-api-key")?.trim() ?? null;
+  const authorization = request.headers.get("authorization");
+  if (authorization === null) return header;
+  const bearer = BEARER.exec(authorization)?.[1];
+  if (!bearer) throw unauthorized('Authorization must be "Bearer <API key>"');
+  if (header !== null && header !== bearer) {
+    throw unauthorized("X-API-Key and Authorization carry different API keys");
+  }
+  return bearer;
 }
 
 /** Like `resolvePrincipal`, but a request without credentials is a 401 too. */
@@ -65,6 +89,7 @@ export async function requireSession(deps: GatewayDeps, request: Request) {
   return principal;
 }
 
-export function unauthorized(): AppError {
-  return new AppError("unauthorized", "Unauthorized");
+/** 401; `message` says what to fix when the caller sent a credential that cannot work. */
+export function unauthorized(message = "Unauthorized"): AppError {
+  return new AppError("unauthorized", message);
 }

@@ -53,7 +53,7 @@ export function jobRoutes(deps: GatewayDeps) {
       detail: {
         summary: "Create a store analysis job",
         tags: ["Jobs"],
-        security: [{ apiKey: [] }, { session: [] }, { x402: [] }],
+        security: [{ apiKey: [] }, { bearer: [] }, { session: [] }, { x402: [] }],
       },
       response: {
         201: t.Object({ job: t.Any() }),
@@ -82,7 +82,7 @@ export function jobRoutes(deps: GatewayDeps) {
       detail: {
         summary: "Retry a job as a new job",
         tags: ["Jobs"],
-        security: [{ apiKey: [] }, { session: [] }],
+        security: [{ apiKey: [] }, { bearer: [] }, { session: [] }],
       },
     });
 }
