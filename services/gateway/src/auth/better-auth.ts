@@ -8,10 +8,16 @@ import { CLIENT_ADDRESS_HEADER } from "./client-address.ts";
 import { authBaseUrl, trustedOrigins } from "./origins.ts";
 
 /**
- * Used when `BETTER_AUTH_SECRET` is unset, so a local run works out of the box. Anyone can read
- * it here: a deployment must set its own secret (the gateway warns at every start until then).
+ * Signs sessions when `BETTER_AUTH_SECRET` is unset (never in production: the config refuses
+ * that), so a local run works out of the box without a secret anyone could read here. Random
+ * once per process: sessions end when the gateway stops, and replicas do not share them.
  */
-const DEVELOPMENT_SECRET = "shopsniffer-development-secret-not-for-production";
+const PROCESS_SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+
+/** The secret that signs this gateway's sessions: `BETTER_AUTH_SECRET`, else the process's. */
+export function sessionSecret(config: Pick<GatewayConfig, "BETTER_AUTH_SECRET">): string {
+  return config.BETTER_AUTH_SECRET ?? PROCESS_SECRET;
+}
 
 export type GatewayAuth = ReturnType<typeof buildAuth>;
 
@@ -43,8 +49,8 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
   const { config, log } = svc;
   if (!config.BETTER_AUTH_SECRET) {
     log.warn(
-      "BETTER_AUTH_SECRET is not set: sessions are signed with a public development secret. " +
-        "Set BETTER_AUTH_SECRET (32+ random characters) before exposing this gateway.",
+      "BETTER_AUTH_SECRET is not set: sessions are signed with a random secret of this process " +
+        "and end when it stops. Set BETTER_AUTH_SECRET (32+ random characters) in a deployment.",
     );
   }
   const google =
@@ -56,7 +62,7 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
     appName: "ShopSniffer",
     baseURL: authBaseUrl(config),
     basePath: "/api/auth",
-    secret: config.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    secret: sessionSecret(config),
     database: drizzleAdapter(svc.db.db, {
       provider: "sqlite",
       schema: { user, session, account, verification },

@@ -35,13 +35,27 @@ const proxyHops = z
     return hops;
   });
 
+export const MISSING_SECRET_IN_PRODUCTION =
+  "must be set when NODE_ENV=production: 32 or more random characters, the same on every replica";
+
 /** Sign-in, CORS and client-address settings of the gateway (spread into its config schema). */
 export const authConfigShape = {
   /**
-   * Signs session cookies and encrypts tokens; at least 32 characters. Unset, a fixed
-   * development secret is used and the gateway logs a warning at every start.
+   * Signs session cookies and encrypts tokens; at least 32 characters. Required when
+   * NODE_ENV=production (as in the container images); elsewhere, unset, each gateway process
+   * signs with a random secret of its own and warns at start.
    */
-  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  BETTER_AUTH_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .transform((secret, ctx) => {
+      // NODE_ENV is the runtime's mode, which Better Auth reads too, not one of our settings.
+      if (secret === undefined && process.env.NODE_ENV === "production") {
+        ctx.addIssue({ code: "custom", message: MISSING_SECRET_IN_PRODUCTION });
+      }
+      return secret;
+    }),
   /** Public base URL of the auth routes' host; defaults to `PUBLIC_URL`. */
   BETTER_AUTH_URL: z.string().url().optional(),
   /** Google sign-in is offered only when both are set. */
