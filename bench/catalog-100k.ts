@@ -14,6 +14,7 @@ import { startLocalStack } from "../scripts/lib/local-stack.ts";
 import { generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { startStorefront } from "../shared/src/storefront/server.ts";
 import { serviceNames } from "../shared/src/stack/supervisor.ts";
+import { stopOnInterrupt, unlessInterrupted } from "./interrupt.ts";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const DOMAIN = "catalog-100k.bench.test";
@@ -26,10 +27,15 @@ const handles = model.collections.flatMap((c) =>
 );
 const unlisted = handles.filter((_, i) => i % SITEMAP_ONLY_EVERY === SITEMAP_ONLY_EVERY - 1);
 const store = await startStorefront({ store: model }, { catalog: { unlisted } });
-const { stack, apiKey, dataDir } = await startLocalStack(
-  "catalog-100k",
-  `${DOMAIN}=${store.origin}`,
-);
+const booting = startLocalStack("catalog-100k", `${DOMAIN}=${store.origin}`);
+const stop = async () => {
+  const { stack, dataDir } = await booting;
+  await stack.stop();
+  await store.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+};
+const forget = stopOnInterrupt(stop);
+const { stack, apiKey } = await unlessInterrupted(booting);
 
 try {
   const result = await analyze({ baseUrl: stack.gatewayUrl, apiKey, domain: DOMAIN });
@@ -57,9 +63,8 @@ try {
   };
   console.log(JSON.stringify(report, null, 2));
 } finally {
-  await stack.stop();
-  await store.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  forget();
+  await stop();
 }
 
 /** A process's peak resident memory (VmHWM) from /proc, in MB; null off Linux. */

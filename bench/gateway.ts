@@ -6,22 +6,29 @@ import { analyze } from "../scripts/lib/analyze.ts";
 import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
 import { natsNames } from "../shared/src/contracts/subjects.ts";
 import { freePort } from "../shared/src/nats/local-server.ts";
+import { stopOnInterrupt } from "./interrupt.ts";
 import { BENCH_ENV, memoryMb, percentile, pool, startTimedStore } from "./lib.ts";
 
 const DOMAIN = "tiny.bench.test";
 
 async function withStack<T>(name: string, fn: (local: LocalStack) => Promise<T>): Promise<T> {
   const store = startTimedStore({ domain: DOMAIN, products: 5 });
-  const local = await startLocalStack(name, `${DOMAIN}=${store.origin}`, {
+  const booting = startLocalStack(name, `${DOMAIN}=${store.origin}`, {
     ...BENCH_ENV,
     RATE_LIMIT_ENABLED: "false",
   });
-  try {
-    return await fn(local);
-  } finally {
+  const stop = async () => {
+    const local = await booting;
     await local.stack.stop();
     await store.stop();
     rmSync(local.dataDir, { recursive: true, force: true });
+  };
+  const forget = stopOnInterrupt(stop);
+  try {
+    return await fn(await booting);
+  } finally {
+    forget();
+    await stop();
   }
 }
 
@@ -150,6 +157,10 @@ export async function statusThroughput(connections = 32, seconds = 5, rounds = 3
       stdout: "ignore",
       stderr: "inherit",
     });
+    const forget = stopOnInterrupt(() => {
+      bare.kill();
+      return bare.exited;
+    });
     try {
       const bareUrl = `http://127.0.0.1:${port}`;
       await waitFor(async () => (await fetch(`${bareUrl}/api/jobs/${job.id}/status`)).ok, 10_000);
@@ -167,6 +178,7 @@ export async function statusThroughput(connections = 32, seconds = 5, rounds = 3
         ratio_of_medians: Math.round((median(rps.gateway) / median(rps.bare)) * 1000) / 1000,
       };
     } finally {
+      forget();
       bare.kill();
       await bare.exited;
     }

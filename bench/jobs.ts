@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { analyze } from "../scripts/lib/analyze.ts";
 import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
 import { DEMO_DOMAIN } from "../shared/src/storefront/demo-store.ts";
+import { stopOnInterrupt } from "./interrupt.ts";
 import { BENCH_ENV, startTimedStore, type TimedStore } from "./lib.ts";
 
 /** Runs `fn` on a fresh stack whose `domain` is served by `store`; stops both afterwards. */
@@ -16,13 +17,19 @@ async function withStack<T>(
   env: Record<string, string> = {},
 ): Promise<T> {
   const origins = stores.map(([domain, store]) => `${domain}=${store.origin}`).join(",");
-  const local = await startLocalStack(name, origins, { ...BENCH_ENV, ...env });
-  try {
-    return await fn(local);
-  } finally {
+  const booting = startLocalStack(name, origins, { ...BENCH_ENV, ...env });
+  const stop = async () => {
+    const local = await booting;
     await local.stack.stop();
     await Promise.all(stores.map(([, store]) => store.stop()));
     rmSync(local.dataDir, { recursive: true, force: true });
+  };
+  const forget = stopOnInterrupt(stop);
+  try {
+    return await fn(await booting);
+  } finally {
+    forget();
+    await stop();
   }
 }
 

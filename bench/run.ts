@@ -5,12 +5,12 @@
  * Sizes: BENCH_WS_SUBSCRIBERS (5000), BENCH_CONCURRENT_JOBS (200), BENCH_DEMO_RUNS (3),
  * BENCH_PRODUCTS for the catalog benchmark (100000). See docs/PERFORMANCE.md.
  */
-// FIXME: Ctrl-C or SIGTERM ends this process without stopping the stack a benchmark started,
-// so its services and nats-server keep running (find them by /tmp/shopsniffer-bench-* paths).
+// Ctrl-C or SIGTERM stops the stack the running benchmark started, then exits 130 or 143.
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { wsFanOut, statusThroughput } from "./gateway.ts";
+import { stopOnInterrupt, unlessInterrupted } from "./interrupt.ts";
 import { concurrentJobs, demoJob, rateLimitedCrawl } from "./jobs.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -28,8 +28,19 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
 async function catalog100k() {
   const script = join(import.meta.dir, "catalog-100k.ts");
   if (!existsSync(script)) return { skipped: "bench/catalog-100k.ts is not there yet" };
-  const proc = Bun.spawn([process.execPath, script], { stdout: "pipe", stderr: "inherit" });
+  // Its own process group: a terminal's Ctrl-C reaches it once, as the SIGTERM sent below.
+  const proc = Bun.spawn([process.execPath, script], {
+    stdout: "pipe",
+    stderr: "inherit",
+    detached: true,
+  });
+  // The child stops its own stack on SIGTERM.
+  const forget = stopOnInterrupt(() => {
+    proc.kill("SIGTERM");
+    return proc.exited;
+  });
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  forget();
   if (code !== 0) return { failed: `bench/catalog-100k.ts exited ${code}`, output: out };
   return JSON.parse(out);
 }
@@ -43,7 +54,7 @@ console.log(
 );
 for (const name of selected) {
   const started = performance.now();
-  const result = await benchmarks[name]?.();
+  const result = await unlessInterrupted(Promise.resolve(benchmarks[name]?.()));
   const wallMs = Math.round(performance.now() - started);
   console.log(JSON.stringify({ benchmark: name, wall_ms: wallMs, result }, null, 2));
 }
