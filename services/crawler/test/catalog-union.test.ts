@@ -3,6 +3,7 @@ import { products } from "@shopsniffer/shared/db/schema";
 import type { CatalogModes } from "@shopsniffer/shared/storefront/catalog-modes";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import type { StoreModel } from "@shopsniffer/shared/storefront/model";
+import { requestLog } from "@shopsniffer/shared/storefront/safety-modes";
 import type { StorefrontOptions } from "@shopsniffer/shared/storefront/server";
 import { eq } from "drizzle-orm";
 import { runIndexingStage } from "../src/indexing/stage.ts";
@@ -145,5 +146,45 @@ describe("the catalog is the union of what the store exposes", () => {
       missing: [goneHandle],
       missing_count: 1,
     });
+  });
+
+  for (const status of [400, 200] as const) {
+    test(`the page cap answered with ${status} ends the list; the sitemap gives the rest`, async () => {
+      const { store } = makeStore();
+      const jobId = await crawl(store, { pageCap: { maxPageTimesLimit: 250, status } });
+      expect((await storedProducts(jobId)).size).toBe(300);
+      if (!h) throw new Error("no harness");
+      const step = await stepRecord(h.deps.svc.db, jobId, "indexing-products");
+      expect(step?.detail).toMatchObject({
+        outcome: "complete",
+        products_json: "available",
+        ended_by: "errors",
+        store_error: "Page * Limit exceeds the 250 limit.",
+        coverage: { from_lists: 250, sitemap_products: 300, missing_count: 0 },
+      });
+    });
+  }
+
+  test("Markets locale sitemaps and unknown child types add no products", async () => {
+    const { store } = makeStore();
+    const sitemaps = { locales: ["en-ca", "fr-ca"], unknownChild: true };
+    const log = requestLog();
+    const jobId = await crawl(
+      store,
+      { productsJson: "not-found", sitemaps },
+      { intercept: log.intercept },
+    );
+    if (!h) throw new Error("no harness");
+    const sitemapStep = await stepRecord(h.deps.svc.db, jobId, "sitemap");
+    expect(sitemapStep?.detail).toMatchObject({
+      products: 300,
+      children: 7,
+      locale_copies_skipped: 2,
+      other: 1,
+    });
+    expect(log.entries.filter((entry) => /^\/[a-z]{2}-ca\//.test(entry.path))).toEqual([]);
+    const stored = await storedProducts(jobId);
+    expect(stored.size).toBe(300);
+    expect(await coverage(jobId)).toMatchObject({ sitemap_products: 300, missing_count: 0 });
   });
 });

@@ -19,9 +19,12 @@ describe("sitemap classification", () => {
     expect(pathKind("https://a.test/search")).toBe("other");
   });
 
-  test("the home page is the URL whose path is /", () => {
+  test("the home page is the URL whose path is /, or a Markets locale's root", () => {
     expect(isHomePage("https://a.test/")).toBe(true);
     expect(isHomePage("https://a.test")).toBe(true);
+    expect(isHomePage("https://a.test/en-ca/")).toBe(true);
+    expect(isHomePage("https://a.test/fr")).toBe(true);
+    expect(isHomePage("https://a.test/pages")).toBe(false);
     expect(isHomePage("https://a.test/products/x")).toBe(false);
   });
 

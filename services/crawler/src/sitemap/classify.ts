@@ -31,10 +31,13 @@ export function pathKind(loc: string): UrlKind {
   return PATH_PATTERNS.find(([pattern]) => pattern.test(path))?.[1] ?? "other";
 }
 
-/** True for the store's home page, which Shopify lists first in every product sitemap. */
+/**
+ * True for the store's home page, which Shopify lists first in every product sitemap, and for
+ * a Markets locale's home page (`/en-ca/`), first in that locale's product sitemaps.
+ */
 export function isHomePage(loc: string): boolean {
   const url = URL.parse(loc);
-  return url !== null && url.pathname === "/";
+  return url !== null && /^\/(?:[a-z]{2}(?:-[a-z0-9]+)?\/?)?$/i.test(url.pathname);
 }
 
 /**

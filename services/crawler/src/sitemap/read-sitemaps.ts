@@ -19,7 +19,12 @@ export interface ChildOutcome {
   urls: number;
   /** Why the child could not be read (HTTP status, not a sitemap); absent when it was. */
   error?: string;
+  /** True for a Markets locale copy of a child the index also lists, which is not fetched. */
+  localeCopy?: true;
 }
+
+/** `/en-ca/sitemap_products_1.xml`: a locale segment, then the file name. */
+const LOCALE_CHILD = /^\/[a-z]{2}(?:-[a-z0-9]+)?(\/[^/]+)$/i;
 
 /**
  * The child sitemaps of one job, in the order the indexes list them, without duplicates and
@@ -51,6 +56,17 @@ export class ChildQueue {
     this.seen.add(loc);
     this.items.push({ loc, kind: childKind(loc) });
     return true;
+  }
+
+  /**
+   * True when `child` is a Markets locale copy (`/en-ca/sitemap_products_1.xml?from=..`) of
+   * a child also queued without the locale: same products under translated URLs.
+   */
+  isLocaleCopy(child: ChildSitemap): boolean {
+    const url = URL.parse(child.loc);
+    const file = url && LOCALE_CHILD.exec(url.pathname)?.[1];
+    if (!url || !file) return false;
+    return this.seen.has(`${url.origin}${file}${url.search}`);
   }
 }
 
@@ -87,7 +103,8 @@ export async function readRootSitemap(reader: SitemapReader, url: string): Promi
 
 /**
  * Reads one child sitemap and stores its URLs with the child's kind (the home page is
- * skipped). A child that is itself an index queues its own children.
+ * skipped). A child that is itself an index queues its own children. A Markets locale copy
+ * of a listed child is not fetched: its products are the same, under other URLs.
  * A missing or malformed child is reported in the outcome, not thrown.
  */
 export async function readChildSitemap(
@@ -95,6 +112,7 @@ export async function readChildSitemap(
   child: ChildSitemap,
 ): Promise<ChildOutcome> {
   const outcome: ChildOutcome = { loc: child.loc, kind: child.kind, urls: 0 };
+  if (reader.children.isLocaleCopy(child)) return { ...outcome, localeCopy: true };
   const answer = await fetchSitemap(reader.store, child.loc);
   if (answer.kind === "missing") return { ...outcome, error: `HTTP ${answer.status}` };
   try {

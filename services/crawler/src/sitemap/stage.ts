@@ -46,6 +46,7 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
   await recordStoreIdentity(deps, jobId, run.job.domain, reader.store, run.log);
   const counts = await countSitemapUrls(svc.db, jobId);
   const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+  const localeCopies = outcomes.filter((outcome) => outcome.localeCopy).length;
   const truncation = truncationOf(reader);
   if (truncation) run.log.warn(truncation, "sitemap truncated");
   await finishStep(svc.db, jobId, "sitemap", "completed", {
@@ -55,6 +56,7 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
     blogs: counts.blog,
     other: counts.other,
     children: outcomes.length,
+    ...(localeCopies > 0 ? { locale_copies_skipped: localeCopies } : {}),
     ...(failed.length > 0
       ? { failed_children: failed.map(({ loc, error }) => ({ loc, error })) }
       : {}),
