@@ -48,9 +48,7 @@ export const x402ConfigShape = {
   X402_RPC_URL: z.string().url().optional(),
 };
 
-type X402Config = {
-  [K in keyof typeof x402ConfigShape]: z.infer<(typeof x402ConfigShape)[K]>;
-};
+type X402Config = z.infer<z.ZodObject<typeof x402ConfigShape>>;
 
 /**
  * Cross-setting check of the gateway config: pay-per-job on mainnet (`base`, the default)
