@@ -6,7 +6,11 @@ import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/sto
 import { checkStoreIdentity, storeChecker } from "./store-check.ts";
 
 const store = generateDemoStore({ productCount: 3, seed: 4 });
-const HOSTS = ["primary.test", "custom.test", "ca.test", "locked.test", "typed.test", "moved.test"];
+const HOSTS = [
+  ...["primary.test", "custom.test", "ca.test", "locked.test", "typed.test", "moved.test"],
+  ...["locked301.test", "plain.test", "headless.test"],
+];
+const BANNER = "# we use Shopify as our ecommerce platform\n\nUser-agent: *\nDisallow: /cart\n";
 let storefront: RunningStorefront;
 let check: (domain: string) => ReturnType<typeof checkStoreIdentity>;
 let checker: ReturnType<typeof storeChecker>;
@@ -16,6 +20,10 @@ beforeAll(async () => {
     { kind: "redirect", host: "custom.test", to: "https://primary.test", status: 301 },
     { kind: "redirect", host: "ca.test", to: "https://primary.test", status: 302 },
     { kind: "password", host: "locked.test", status: 302 },
+    { kind: "password", host: "locked301.test", status: 301 },
+    { kind: "not-shopify", host: "plain.test" },
+    { kind: "robots", host: "headless.test", body: BANNER },
+    { kind: "not-shopify", host: "headless.test" },
     { kind: "password-page", host: "typed.test" },
     { kind: "redirect", host: "moved.test", match: /^\/$/, to: "/collections/all", status: 302 },
   ]);
@@ -43,8 +51,20 @@ describe("store identity at job creation", () => {
 
   test("a chain ending on /password, or a password page type, is password-protected", async () => {
     await expect(check("locked.test")).rejects.toMatchObject({ code: "password_protected" });
+    await expect(check("locked301.test")).rejects.toMatchObject({ code: "password_protected" });
     await expect(check("typed.test")).rejects.toMatchObject({ code: "password_protected" });
     await expect(checker("locked.test")).rejects.toMatchObject({ code: "password_protected" });
     expect(await checker("custom.test")).toBeUndefined();
+  });
+
+  test("a site that mentions Shopify and answers /products.json with HTML is refused", async () => {
+    await expect(check("plain.test")).rejects.toMatchObject({ code: "not_shopify" });
+  });
+
+  test("a page without signals passes on the Shopify banner of its robots.txt", async () => {
+    expect(await check("headless.test")).toEqual({
+      primary_domain: "headless.test",
+      myshopify_domain: null,
+    });
   });
 });

@@ -27,19 +27,24 @@ export interface StoreInspection {
 /**
  * Fetches `https://<domain>/`, following redirects (custom domain → primary domain, country
  * domains, `*.myshopify.com`), and reads the Shopify signals of the page the chain ends on.
+ * A page without any signal is given one more chance: the Shopify banner of its robots.txt.
  */
 export async function inspectStore(fetchStore: StoreFetcher, domain: string) {
   const { response, url, redirects } = await fetchStore(`https://${domain}/`, {
     headers: { accept: "text/html" },
   });
   const html = await readCapped(response, MAX_HTML_BYTES);
+  const signals = shopifySignals(response.headers, html);
+  if (signals.length === 0 && response.status < 400 && (await hasShopifyRobots(fetchStore, url))) {
+    signals.push("robots:banner");
+  }
   const inspection: StoreInspection = {
     finalHost: url.hostname,
     finalUrl: url.toString(),
     status: response.status,
     html,
     headers: response.headers,
-    signals: shopifySignals(response.headers, html),
+    signals,
     passwordProtected: isPasswordPage(url, redirects, response.headers),
     myshopifyDomain: readShopifyGlobals(html).shop ?? null,
     redirects,
@@ -77,6 +82,25 @@ export function assertAnalysable(inspection: StoreInspection): void {
   }
   if (inspection.signals.length === 0 || inspection.status >= 400) {
     throw new AppError("not_shopify", NOT_SHOPIFY_MESSAGE);
+  }
+}
+
+/** The first line Shopify writes in every storefront's robots.txt. */
+const ROBOTS_BANNER = /^#\s*we use Shopify as our ecommerce platform\s*$/im;
+
+/** True when the host's robots.txt carries Shopify's banner; false when it cannot be read. */
+async function hasShopifyRobots(fetchStore: StoreFetcher, page: URL): Promise<boolean> {
+  try {
+    const { response } = await fetchStore(new URL("/robots.txt", page), {
+      headers: { accept: "text/plain" },
+    });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      return false;
+    }
+    return ROBOTS_BANNER.test((await readCapped(response, 64 * 1024)).slice(0, 4096));
+  } catch {
+    return false;
   }
 }
 

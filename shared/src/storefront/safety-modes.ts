@@ -35,6 +35,11 @@ export type StorefrontMode = ModeMatch &
     | { kind: "robots"; body: string }
     /** A bare error answer, e.g. 503 for a store whose robots.txt is down. */
     | { kind: "status"; status: number }
+    /**
+     * A site that is not a Shopify store: every path, `/products.json` included, answers 200
+     * with a plain HTML page that talks about Shopify, with no Shopify header, global or asset.
+     */
+    | { kind: "not-shopify" }
   );
 
 const PASSWORD_HTML =
@@ -48,6 +53,12 @@ export function passwordPage(): Response {
   response.headers.set("server-timing", 'processing;dur=12, pageType;desc="password"');
   return response;
 }
+
+const LOOK_ALIKE_HTML =
+  "<!DOCTYPE html><html><head><title>Our blog</title></head><body>" +
+  "<p>Why we moved off Shopify: Shopify.shop and Shopify.theme globals, cdn.shopify.com " +
+  "assets and /products.json are gone. We use Shopify as our ecommerce platform no more.</p>" +
+  "</body></html>";
 
 const bombs = new Map<number, Blob>();
 
@@ -103,6 +114,10 @@ async function modeResponse(mode: StorefrontMode, url: URL): Promise<Response | 
       return url.pathname === "/robots.txt" ? reply(null, "text", mode.body) : undefined;
     case "status":
       return reply(null, "text", `HTTP ${mode.status}\n`, mode.status);
+    case "not-shopify":
+      return new Response(LOOK_ALIKE_HTML, {
+        headers: { "content-type": "text/html; charset=utf-8", server: "nginx" },
+      });
     default: {
       const never: never = mode;
       throw new Error(`unknown mode ${JSON.stringify(never)}`);
