@@ -5,7 +5,7 @@ import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { assertPublicHost } from "@shopsniffer/shared/store/address-guard";
 import { domainSlug, normalizeDomain } from "@shopsniffer/shared/store/domain";
 import { clientAddressOf } from "../auth/client-address.ts";
-import { requirePrincipal, resolvePrincipal } from "../auth/principal.ts";
+import { requirePrincipal, resolvePrincipal, unauthorized } from "../auth/principal.ts";
 import { readJsonBody } from "../body.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { enqueueJob } from "../enqueue.ts";
@@ -69,7 +69,7 @@ export async function createJob(
     indexer: body.indexer ?? "default",
   };
   if (!principal) {
-    if (payment?.kind !== "payment") throw new AppError("unauthorized", "Unauthorized");
+    if (payment?.kind !== "payment") throw unauthorized();
     return reply(set, await payForJob(deps, payment, fields));
   }
   const job = await enqueueJob(deps, {
