@@ -3,6 +3,7 @@ import { products } from "@shopsniffer/shared/db/schema";
 import type { CatalogModes } from "@shopsniffer/shared/storefront/catalog-modes";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import type { StoreModel } from "@shopsniffer/shared/storefront/model";
+import { MESSY_TEXT } from "@shopsniffer/shared/storefront/messy-data";
 import { requestLog } from "@shopsniffer/shared/storefront/safety-modes";
 import type { StorefrontOptions } from "@shopsniffer/shared/storefront/server";
 import { eq } from "drizzle-orm";
@@ -186,5 +187,34 @@ describe("the catalog is the union of what the store exposes", () => {
     const stored = await storedProducts(jobId);
     expect(stored.size).toBe(300);
     expect(await coverage(jobId)).toMatchObject({ sitemap_products: 300, missing_count: 0 });
+  });
+
+  test("messy products are stored as served: nulls, no images, odd text, 2,000 variants", async () => {
+    const { store, collected } = makeStore();
+    const [big = "", plain = ""] = collected;
+    const product = store.products.find((p) => p.handle === big);
+    const model = product?.variants[0];
+    if (!product || !model) throw new Error("demo product without variants");
+    product.variants = Array.from({ length: 2_000 }, (_, i) => ({
+      ...model,
+      id: model.id + i,
+      title: `Taille ${i + 1}`,
+      option1: `Taille ${i + 1}`,
+      price: `${(i + 1) * 3}.${String(i % 100).padStart(2, "0")}`,
+      position: i + 1,
+    }));
+    const jobId = await crawl(store, { messy: [big, plain] });
+    const stored = await storedProducts(jobId);
+    expect(stored.size).toBe(300);
+    for (const handle of [big, plain]) {
+      const row = stored.get(handle);
+      expect(row?.title).toEndWith(MESSY_TEXT);
+      expect(row?.vendor ?? null).toBeNull();
+      expect(row?.data).toMatchObject({ body_html: null, vendor: null, tags: [], images: [] });
+      const variants = row?.data.variants as Record<string, unknown>[];
+      expect(variants.every((v) => v.sku === null && v.compare_at_price === null)).toBe(true);
+    }
+    const variants = stored.get(big)?.data.variants as Record<string, unknown>[];
+    expect(variants.map((v) => v.price)).toEqual(product.variants.map((v) => v.price));
   });
 });

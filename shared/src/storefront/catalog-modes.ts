@@ -27,6 +27,11 @@ export interface CatalogModes {
    * store answers `{"errors": ...}` with `status` (default 400; some stores send 200).
    */
   pageCap?: PageCap;
+  /**
+   * Handles every list serves with messy data (see messy-data.ts): null body, vendor, SKUs
+   * and compare prices, no images or tags, a title with quotes, commas and a line break.
+   */
+  messy?: readonly string[];
   /** Extra sitemaps: Markets locale copies of the product children and unknown child types. */
   sitemaps?: SitemapModes;
 }
@@ -52,6 +57,7 @@ export interface CatalogRules {
   jsOnly: ReadonlySet<string>;
   pageOnly: ReadonlySet<string>;
   pageCap: Required<PageCap>;
+  messy: ReadonlySet<string>;
   sitemaps: { locales: readonly string[]; unknownChild: boolean };
 }
 
@@ -64,6 +70,7 @@ export function catalogRules(modes: CatalogModes = {}): CatalogRules {
     unlisted: new Set([...(modes.unlisted ?? []), ...jsOnly, ...pageOnly]),
     jsOnly,
     pageOnly,
+    messy: new Set(modes.messy ?? []),
     pageCap: {
       maxPageTimesLimit: modes.pageCap?.maxPageTimesLimit ?? MAX_PAGE_TIMES_LIMIT,
       status: modes.pageCap?.status ?? 400,

@@ -1,6 +1,7 @@
 /** Handlers of the generated store's JSON endpoints (paged lists and single products). */
 
 import { listedProducts, type PageCap, servesShape } from "./catalog-modes.ts";
+import { messyProduct } from "./messy-data.ts";
 import type { Product } from "./model.ts";
 import { MAX_PAGE_TIMES_LIMIT, pageOf, parsePaging } from "./paging.ts";
 import { toLiquidProductJs, toSingleProductJson } from "./product-views.ts";
@@ -54,7 +55,14 @@ export function productsJson(index: StoreIndex, url: URL): Response {
   if (mode === "html")
     return reply(shopId, "html", "<!doctype html><html><body>Log in</body></html>");
   const listed = listedProducts(index.catalog, index.store.products, "products.json");
-  return pagedJson(shopId, url, "products", listed, undefined, index.catalog.pageCap);
+  return pagedJson(shopId, url, "products", listed, listView(index), index.catalog.pageCap);
+}
+
+/** How a list shows each product: as is, or messy for the `messy` mode's handles. */
+function listView(index: StoreIndex): (product: Product) => unknown {
+  const { messy } = index.catalog;
+  if (messy.size === 0) return (product) => product;
+  return (product) => (messy.has(product.handle) ? messyProduct(product) : product);
 }
 
 export function collectionsJson(index: StoreIndex, url: URL): Response {
@@ -73,7 +81,7 @@ export function collectionProductsJson(index: StoreIndex, url: URL, handle: stri
   if (!products) return notFoundJson(index.store.shop.id);
   const listed = listedProducts(index.catalog, products, "collection");
   const { pageCap } = index.catalog;
-  return pagedJson(index.store.shop.id, url, "products", listed, undefined, pageCap);
+  return pagedJson(index.store.shop.id, url, "products", listed, listView(index), pageCap);
 }
 
 export function metaJson(index: StoreIndex): Response {
