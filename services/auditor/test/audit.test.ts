@@ -10,6 +10,7 @@ import {
   PASSWORD_PROTECTED_MESSAGE,
 } from "@shopsniffer/shared/store/messages";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { modeInterceptor } from "@shopsniffer/shared/storefront/safety-modes";
 import { startStorefront } from "@shopsniffer/shared/storefront/server";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
 import { stageRunFor, watchProgress } from "@shopsniffer/shared/testing/stage-run";
@@ -27,6 +28,8 @@ const EXTENSIONS = "https://cdn.shopify.com/extensions";
 const PLAIN = "plain-site.test";
 const LOCKED = "locked.shopsniffer.test";
 const FLAKY = "flaky.shopsniffer.test";
+/** A store without `/meta.json` whose pages announce JPY in `Shopify.currency`. */
+const NO_META = "no-meta.shopsniffer.test";
 
 // The fingerprint data set takes a second or two to compile on a busy machine.
 setDefaultTimeout(60_000);
@@ -56,6 +59,12 @@ async function storefronts(): Promise<Record<string, string>> {
     { store: generateDemoStore({ productCount: 1 }) },
     { intercept: () => new Response("busy", { status: 503 }) },
   );
+  const yenStore = generateDemoStore({ productCount: 2, domain: NO_META });
+  yenStore.shop.currency = "JPY";
+  const noMeta = await startStorefront(
+    { store: yenStore },
+    { intercept: modeInterceptor([{ kind: "status", status: 404, match: /^\/meta\.json/ }]) },
+  );
   const plain = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -64,11 +73,12 @@ async function storefronts(): Promise<Record<string, string>> {
         headers: { "content-type": "text/html" },
       }),
   });
-  servers.push(demo, locked, flaky, { stop: () => plain.stop(true) });
+  servers.push(demo, locked, flaky, noMeta, { stop: () => plain.stop(true) });
   const origins: Record<string, string> = {
     [DEMO]: demo.origin,
     [LOCKED]: locked.origin,
     [FLAKY]: flaky.origin,
+    [NO_META]: noMeta.origin,
     [PLAIN]: `http://127.0.0.1:${plain.port}`,
   };
   return origins;
@@ -154,6 +164,16 @@ describe("audit", () => {
       .where(and(eq(jobSteps.jobId, job.id), eq(jobSteps.step, "audit")));
     expect(step?.status).toBe("completed");
     expect(step?.detail).toMatchObject({ mode: "static", reason: "AUDIT_BROWSER=off" });
+  });
+
+  test("without meta.json the currency comes from Shopify.currency, never assumed", async () => {
+    const job = await audit(NO_META);
+    expect(job.shopMeta).toMatchObject({
+      currency: "JPY",
+      published_products_count: null,
+      primary_domain: NO_META,
+      myshopify_domain: "maison-demo.myshopify.com",
+    });
   });
 
   test("publishes status at start and end, then the completed step", async () => {
