@@ -53,7 +53,8 @@ export async function startHarness(
       if (!job) throw new Error(`job ${jobId} missing`);
       const progress = new ProgressReporter(svc.js, svc.names, svc.db);
       const step = stage === "sitemap" ? "sitemap" : "indexing-products";
-      return { job, stage, attempt: 1, log: svc.log, progress, step };
+      const signal = new AbortController().signal;
+      return { job, stage, attempt: 1, log: svc.log, progress, step, signal };
     },
     async stop() {
       await svc.close();

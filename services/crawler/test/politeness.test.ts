@@ -53,7 +53,8 @@ async function stageRun(svc: ServiceContext, jobId: string, stage: StageRun["sta
   if (!job) throw new Error(`job ${jobId} missing`);
   const progress = new ProgressReporter(svc.js, svc.names, svc.db);
   const step = stage === "sitemap" ? "sitemap" : "indexing-products";
-  const run: StageRun = { job, stage, attempt: 1, log: svc.log, progress, step };
+  const signal = new AbortController().signal;
+  const run: StageRun = { job, stage, attempt: 1, log: svc.log, progress, step, signal };
   return run;
 }
 
