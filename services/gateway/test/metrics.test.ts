@@ -95,6 +95,10 @@ function sample(text: string, name: string, ...parts: string[]): number | undefi
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
+/** How many attempts of `stage` succeeded, per a scrape; undefined before the first. */
+const stageCount = (text: string, stage: string) =>
+  sample(text, "shopsniffer_stage_duration_seconds_count", `stage="${stage}"`, 'outcome="ok"');
+
 async function gatewayMetrics(token = TOKEN) {
   return fetch(`${harness.stack.gatewayUrl}/api/metrics`, {
     headers: { authorization: `Bearer ${token}` },
@@ -158,19 +162,23 @@ test("a job moves the counters of every service", async () => {
   await closed;
   await until(gauge, (open) => open === 0, "open sockets after the job");
 
-  const exporter = await scrape("exporter");
-  expect(sample(exporter, "shopsniffer_jobs_total", 'outcome="completed"')).toBe(
-    completedBefore + 1,
+  // A stage is counted after its message is acked, which is after the job is marked
+  // completed (the last stage) or the next stage has started: a scrape right after the job
+  // ends may come before it, so scrape until every stage shows.
+  const completed = await until(
+    async () => sample(await scrape("exporter"), "shopsniffer_jobs_total", 'outcome="completed"'),
+    (count) => (count ?? 0) > completedBefore,
+    "completed jobs",
   );
+  expect(completed).toBe(completedBefore + 1);
   for (const name of SERVICES) {
-    const text = await scrape(name);
+    const text = await until(
+      () => scrape(name),
+      (t) => STAGES_OF[name].every((stage) => stageCount(t, stage) !== undefined),
+      `${name} stage counts`,
+    );
     for (const stage of STAGES_OF[name]) {
-      const count = sample(
-        text,
-        "shopsniffer_stage_duration_seconds_count",
-        `stage="${stage}"`,
-        'outcome="ok"',
-      );
+      const count = stageCount(text, stage);
       expect({ stage, count }).toEqual({ stage, count: 1 });
       // A backlog NATS does not describe within a second is left out of that scrape (a busy
       // machine), so scrape again until it shows.
