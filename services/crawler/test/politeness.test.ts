@@ -5,6 +5,7 @@ import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
 import { bootService, type ServiceContext } from "@shopsniffer/shared/service";
 import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
+import { faultInterceptor } from "@shopsniffer/shared/storefront/faults";
 import { type LoggedRequest, requestLog } from "@shopsniffer/shared/storefront/safety-modes";
 import { crawlerConfigSchema } from "../src/config.ts";
 import type { CrawlerConfig, CrawlerDeps } from "../src/context.ts";
@@ -18,7 +19,9 @@ import { jobCounts } from "./rows.ts";
 const RATE = 10;
 const DOMAINS = ["first.shopsniffer.test", "second.shopsniffer.test"];
 const store = generateDemoStore({ productCount: 60, seed: 6, domain: DOMAINS[0] });
-const log = requestLog();
+/** A block a test switches on; it answers before the store for every host. */
+let block: ((request: Request) => Response | undefined) | null = null;
+const log = requestLog((request) => block?.(request));
 let h: Harness;
 const runtimes: Array<{ svc: ServiceContext<CrawlerConfig>; deps: CrawlerDeps }> = [];
 
@@ -148,4 +151,22 @@ describe("one politeness budget for every crawler runtime", () => {
     expect(hold).toBeGreaterThan(4_000);
     expect(hold).toBeLessThanOrEqual(5_000);
   });
+
+  test("a block page over every store stops both runtimes until it lapses", async () => {
+    const [one, two] = [await startRuntime(), await startRuntime()];
+    // Shorter than CRAWLER_BLOCK_PAUSE_MS (800): a runtime that honours the pause never sees it.
+    block = faultInterceptor([{ kind: "security-rejection", forMs: 500 }]);
+    try {
+      const blockedJob = await h.createJob(DOMAINS[0]);
+      const run = await stageRun(one.svc, blockedJob, "sitemap");
+      await expect(runSitemapStage(one.deps, run)).rejects.toThrow("Blocked by the store");
+      const blockedAt = log.entries.at(-1)?.atMs ?? 0;
+      const jobId = await crawl(two.deps, DOMAINS[1] ?? "");
+      const during = log.entries.filter((e) => e.atMs > blockedAt && e.atMs < blockedAt + 600);
+      expect(during).toEqual([]);
+      expect((await jobCounts(two.svc.db, jobId)).products).toBe(60);
+    } finally {
+      block = null;
+    }
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateDemoStore } from "./demo-store.ts";
+import { faultInterceptor } from "./faults.ts";
 import { type RunningStorefront, startStorefront } from "./server.ts";
 
 let storefront: RunningStorefront;
@@ -45,5 +46,15 @@ describe("storefront fault modes", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("Just a moment...");
+  });
+
+  test("a timed block answers every host from its first use until it lapses", async () => {
+    const fault = faultInterceptor([{ kind: "security-rejection", forMs: 300 }]);
+    const ask = (host: string) => fault(new Request(`https://${host}/products.json`));
+    expect(ask("one.test")?.status).toBe(430);
+    expect(ask("two.test")?.status).toBe(430);
+    await Bun.sleep(350);
+    expect(ask("one.test")).toBeUndefined();
+    expect(ask("two.test")).toBeUndefined();
   });
 });

@@ -31,6 +31,11 @@ export interface StorefrontFault {
   match?: RegExp;
   /** How many matching requests it answers before the store behaves again; default forever. */
   times?: number;
+  /**
+   * How long in ms it lasts from the first request it answers, for every host the storefront
+   * serves: a block page covering all stores seen from one address; default forever.
+   */
+  forMs?: number;
   /** `Retry-After` value for `throttle` (seconds, decimal seconds or an HTTP date). */
   retryAfter?: string;
 }
@@ -80,12 +85,17 @@ export function faultResponse(fault: StorefrontFault): Response {
  */
 export function faultInterceptor(faults: readonly StorefrontFault[]) {
   const used = faults.map(() => 0);
+  const since: Array<number | undefined> = faults.map(() => undefined);
   return (request: Request): Response | undefined => {
     const url = new URL(request.url);
     const target = `${url.pathname}${url.search}`;
+    const now = performance.now();
     for (const [i, fault] of faults.entries()) {
       if (fault.match && !fault.match.test(target)) continue;
       if ((used[i] ?? 0) >= (fault.times ?? Number.POSITIVE_INFINITY)) continue;
+      const started = since[i] ?? now;
+      if (now - started > (fault.forMs ?? Number.POSITIVE_INFINITY)) continue;
+      since[i] = started;
       used[i] = (used[i] ?? 0) + 1;
       return faultResponse(fault);
     }
