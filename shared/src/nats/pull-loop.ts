@@ -120,6 +120,19 @@ function deadlineError(what: string, deadlineMs: number): AppError {
   return new AppError("internal", `${what} did not finish within its deadline of ${limit}`, true);
 }
 
+/**
+ * Settles with `work`, or rejects with the signal's reason when it fires first; `work` is then
+ * abandoned (it may still finish, but nothing waits for it).
+ */
+export function beforeDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** Last line of defence: a bookkeeping error must not take the service down. */
 function handlerCrashed(log: Logger, lease: Lease, error: unknown) {
   const { subject, seq } = lease.msg;

@@ -13,7 +13,7 @@ import { failJob, getJob, type JobRow } from "../jobs/state.ts";
 import type { Logger } from "../log.ts";
 import { countJobErrored, countStageRetry, observeStage, trackQueue } from "../metrics.ts";
 import type { ServiceContext } from "../service.ts";
-import { type Lease, pullLoop } from "./pull-loop.ts";
+import { beforeDeadline, type Lease, pullLoop } from "./pull-loop.ts";
 import { isoNow } from "../time.ts";
 
 /** What a stage handler gets for one job. */
@@ -196,19 +196,6 @@ async function runHandler(
   await lease.msg.ackAck().catch((error) => run.log.warn({ err: error }, "ack lost"));
   observeStage(spec.stage, "ok", started);
   run.log.info({ attempt: run.attempt, durationMs: msSince(started) }, "stage done");
-}
-
-/**
- * Settles with `work`, or rejects with the signal's reason when it fires first; `work` is then
- * abandoned (it may still finish, but nothing waits for it).
- */
-function beforeDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 async function retryOrGiveUp(
