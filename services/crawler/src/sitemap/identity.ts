@@ -4,7 +4,7 @@ import { isoNow } from "@shopsniffer/shared/time";
 import { eq, sql } from "drizzle-orm";
 import type { CrawlerDeps } from "../context.ts";
 import { fetchJsonObject } from "../json-pages.ts";
-import type { StoreSession } from "../store-session.ts";
+import type { StoreLink } from "../store-session.ts";
 
 /** Who the job's domain turned out to be, as stored in `jobs.shop_meta`. */
 export interface StoreIdentity {
@@ -24,7 +24,7 @@ export async function recordStoreIdentity(
   deps: CrawlerDeps,
   jobId: string,
   domain: string,
-  session: StoreSession,
+  session: StoreLink,
   log: Logger,
 ): Promise<StoreIdentity | null> {
   let identity: StoreIdentity;
