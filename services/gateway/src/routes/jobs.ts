@@ -10,6 +10,12 @@ import {
   pollJob,
   retryJob,
 } from "./job-handlers.ts";
+import {
+  createdJobResponse,
+  documentedResponses,
+  jobStatusResponse,
+  rateLimitedBody,
+} from "./job-schema.ts";
 
 const createJobBody = t.Object(
   {
@@ -56,8 +62,10 @@ export function jobRoutes(deps: GatewayDeps) {
         security: [{ apiKey: [] }, { bearer: [] }, { session: [] }, { x402: [] }],
       },
       response: {
-        201: t.Object({ job: t.Any() }),
-        200: t.Object({ job: t.Any() }, { description: "An x402 payment sent again: its job." }),
+        201: createdJobResponse,
+        200: t.Object(createdJobResponse.properties, {
+          description: "An x402 payment sent again: its job.",
+        }),
         400: errorBody,
         401: errorBody,
         402: paymentRequired,
@@ -66,15 +74,27 @@ export function jobRoutes(deps: GatewayDeps) {
     })
     .get("/jobs", ({ query }) => lookupJob(deps, query), {
       query: lookupQuery,
-      detail: { summary: "Look up a job by id, or the latest job of a domain", tags: ["Jobs"] },
+      detail: {
+        summary: "Look up a job by id, or the latest job of a domain",
+        tags: ["Jobs"],
+        responses: documentedResponses("The job.", {
+          400: "Neither or both of `id` and `domain`.",
+          404: "No such job.",
+        }),
+      },
     })
     .get("/jobs/:id", ({ params }) => getJobById(deps, params.id), {
       params: jobIdParams,
-      detail: { summary: "Get a job", tags: ["Jobs"] },
+      detail: {
+        summary: "Get a job",
+        tags: ["Jobs"],
+        responses: documentedResponses("The job.", { 404: "No such job." }),
+      },
     })
     .get("/jobs/:id/status", ({ params }) => pollJob(deps, params.id), {
       params: jobIdParams,
       detail: { summary: "Poll a job's status and counts", tags: ["Jobs"] },
+      response: { 200: jobStatusResponse, 404: errorBody },
     })
     .post("/jobs/:id/retry", (ctx) => retryJob(deps, ctx), {
       parse: ({ request }) => authenticateOnly(deps, request),
@@ -83,6 +103,13 @@ export function jobRoutes(deps: GatewayDeps) {
         summary: "Retry a job as a new job",
         tags: ["Jobs"],
         security: [{ apiKey: [] }, { bearer: [] }, { session: [] }],
+      },
+      response: {
+        201: createdJobResponse,
+        400: errorBody,
+        401: errorBody,
+        404: errorBody,
+        429: rateLimitedBody,
       },
     });
 }
