@@ -1,4 +1,5 @@
 import { AppError } from "@shopsniffer/shared/errors";
+import { collectGarbageIfOver } from "@shopsniffer/shared/memory";
 import { readCapped } from "@shopsniffer/shared/store/read-capped";
 import { getStore, throwIfTransient } from "./store-get.ts";
 import { asSession, blockedError, isChallengePage, type StoreLink } from "./store-session.ts";
@@ -77,7 +78,8 @@ export interface PagingOutcome {
 
 /**
  * Reads `pageUrl(1)`, `pageUrl(2)`, ... until an empty list, an `errors` body or `maxPages`,
- * handing each non-empty page to `onPage` before fetching the next. An unavailable first page
+ * handing each non-empty page to `onPage` before fetching the next (and collecting garbage
+ * between pages once memory is high, see collectGarbageIfOver). An unavailable first page
  * means the store does not serve the list; an unavailable later page (404, HTML, garbage)
  * would leave the list cut short, so it throws a retryable `upstream_failed` instead.
  */
@@ -111,6 +113,8 @@ export async function forEachJsonPage(
     }
     await onPage(answer.items, page);
     itemCount += answer.items.length;
+    // A list page is about 1.5 MB of JSON; its garbage goes before the next page comes in.
+    collectGarbageIfOver();
   }
   return { available: true, pagesRead: maxPages, itemCount, endedBy: "cap" };
 }
