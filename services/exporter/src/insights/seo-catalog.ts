@@ -1,6 +1,6 @@
 import type { Db } from "@shopsniffer/shared/db/client";
 import { collections, sitemapUrls } from "@shopsniffer/shared/db/schema";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { productChunks } from "../product-rows.ts";
 import { viewProduct } from "../product-view.ts";
 import { CheckCounter, type SeoCheck, type SeoSkippedCheck } from "./seo-score.ts";
@@ -69,18 +69,38 @@ export async function catalogChecks(
   return { checks, skipped };
 }
 
-/** Product handle → its sitemap URL, for every product URL the sitemap listed. */
+/** Sitemap URLs read per query: the transient rows stay a few hundred KB. */
+const SITEMAP_PAGE = 2_000;
+
+/**
+ * Product handle → its sitemap URL, for every product URL the sitemap listed, read in pages
+ * in URL order (keyset paging on the primary key). The map itself grows with the catalog:
+ * about 20 MB for 100,000 products.
+ */
 async function sitemapProductHandles(handle: Db, jobId: string): Promise<Map<string, string>> {
-  const rows = await handle.db
-    .select({ url: sitemapUrls.url })
-    .from(sitemapUrls)
-    .where(and(eq(sitemapUrls.jobId, jobId), eq(sitemapUrls.kind, "product")));
   const handles = new Map<string, string>();
-  for (const { url } of rows) {
-    const found = productHandleOf(url);
-    if (found) handles.set(found, url);
+  let after = "";
+  for (;;) {
+    const rows = await handle.db
+      .select({ url: sitemapUrls.url })
+      .from(sitemapUrls)
+      .where(
+        and(
+          eq(sitemapUrls.jobId, jobId),
+          eq(sitemapUrls.kind, "product"),
+          gt(sitemapUrls.url, after),
+        ),
+      )
+      .orderBy(asc(sitemapUrls.url))
+      .limit(SITEMAP_PAGE);
+    for (const { url } of rows) {
+      const found = productHandleOf(url);
+      if (found) handles.set(found, url);
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < SITEMAP_PAGE) return handles;
+    after = last.url;
   }
-  return handles;
 }
 
 /** The handle of a `/products/<handle>` URL (locale prefixes allowed), percent-decoded. */
