@@ -5,7 +5,8 @@
  * one collection per product type, and leaves every 100th product out of every list so it is
  * found only through the sitemap and fetched one by one.
  * Prints one JSON object: job time, products per second, each service's peak RSS (VmHWM),
- * the storefront's (this process), and the job's coverage and outcome.
+ * the storefront's (this process), and the job's coverage and outcome. The stack gets
+ * `BENCH_ENV` (static HTML audit, the crawler's egress budget lifted to BENCH_EGRESS_RATE).
  *   bun bench/catalog-100k.ts            (BENCH_PRODUCTS=20000 for a shorter run)
  */
 import { readFileSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { startLocalStack } from "../scripts/lib/local-stack.ts";
 import { generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { startStorefront } from "../shared/src/storefront/server.ts";
 import { serviceNames } from "../shared/src/stack/supervisor.ts";
+import { BENCH_ENV } from "./lib.ts";
 import { stopOnInterrupt, unlessInterrupted } from "./interrupt.ts";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
@@ -27,7 +29,7 @@ const handles = model.collections.flatMap((c) =>
 );
 const unlisted = handles.filter((_, i) => i % SITEMAP_ONLY_EVERY === SITEMAP_ONLY_EVERY - 1);
 const store = await startStorefront({ store: model }, { catalog: { unlisted } });
-const booting = startLocalStack("catalog-100k", `${DOMAIN}=${store.origin}`);
+const booting = startLocalStack("catalog-100k", `${DOMAIN}=${store.origin}`, BENCH_ENV);
 const stop = async () => {
   const { stack, dataDir } = await booting;
   await stack.stop();
