@@ -21,11 +21,18 @@ const createKeyBody = t.Object(
 const keyIdParams = t.Object({ id: t.String({ maxLength: 200 }) });
 
 const keyView = t.Object({
-  id: t.String(),
-  name: t.String(),
+  id: t.String({ description: "Key id (`key_…`): what `DELETE /api/api-keys/{id}` takes." }),
+  name: t.String({ description: "The name given at creation." }),
   prefix: t.String({ description: "First characters of the key, then `…`." }),
-  created_at: t.String(),
-  revoked: t.Boolean(),
+  created_at: t.String({ description: "When the key was created, ISO 8601 UTC." }),
+  revoked: t.Boolean({ description: "True once revoked: the key no longer works." }),
+});
+
+const createdKey = t.Object({
+  id: keyView.properties.id,
+  key: t.String({ description: "The key itself (`ss_live_…`); shown this once only." }),
+  name: keyView.properties.name,
+  message: t.String({ description: "A reminder to store the key now." }),
 });
 
 const auth = { tags: ["API keys"], security: [{ session: [] }] };
@@ -53,7 +60,7 @@ export function apiKeyRoutes(deps: GatewayDeps) {
         body: createKeyBody,
         detail: { summary: "Create an API key (the key is shown once)", ...auth },
         response: {
-          201: t.Object({ id: t.String(), key: t.String(), name: t.String(), message: t.String() }),
+          201: createdKey,
           400: errorBody,
           401: errorBody,
           403: errorBody,
@@ -68,7 +75,13 @@ export function apiKeyRoutes(deps: GatewayDeps) {
       },
       {
         detail: { summary: "List your API keys, masked", ...auth },
-        response: { 200: t.Object({ keys: t.Array(keyView) }), 401: errorBody, 403: errorBody },
+        response: {
+          200: t.Object({
+            keys: t.Array(keyView, { description: "Your keys, newest first, revoked ones too." }),
+          }),
+          401: errorBody,
+          403: errorBody,
+        },
       },
     )
     .delete(
@@ -84,7 +97,7 @@ export function apiKeyRoutes(deps: GatewayDeps) {
         params: keyIdParams,
         detail: { summary: "Revoke an API key; it fails from the next request", ...auth },
         response: {
-          200: t.Object({ success: t.Boolean() }),
+          200: t.Object({ success: t.Boolean({ description: "Always true: it is revoked." }) }),
           401: errorBody,
           403: errorBody,
           404: errorBody,

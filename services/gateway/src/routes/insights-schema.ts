@@ -1,5 +1,12 @@
 import { t } from "elysia";
-import { count, nullable, nullableNumber, nullableString, oneOf } from "./schema-helpers.ts";
+import {
+  count,
+  integer,
+  nullable,
+  nullableNumber,
+  nullableString,
+  oneOf,
+} from "./schema-helpers.ts";
 
 const share = (description: string) => t.Number({ minimum: 0, maximum: 1, description });
 
@@ -21,7 +28,7 @@ const changeList = <T extends Parameters<typeof t.Array>[0]>(example: T, descrip
 const variantRef = t.Object(
   {
     handle: t.String({ description: "Product handle (the previous one if it was removed)." }),
-    variant_id: t.Integer({ description: "Shopify variant id." }),
+    variant_id: integer({ description: "Shopify variant id." }),
   },
   { description: "A variant, named by its product's handle." },
 );

@@ -7,7 +7,14 @@ import { t } from "elysia";
 import { steps } from "@shopsniffer/shared/contracts/stages";
 import { errorBody } from "../schemas.ts";
 import { insightsSchema } from "./insights-schema.ts";
-import { count, nullable, nullableInteger, nullableString, oneOf } from "./schema-helpers.ts";
+import {
+  count,
+  integer,
+  nullable,
+  nullableInteger,
+  nullableString,
+  oneOf,
+} from "./schema-helpers.ts";
 import { shopMetaSchema } from "./shop-meta-schema.ts";
 import { stepDetailSchema } from "./step-detail-schema.ts";
 
@@ -159,7 +166,7 @@ export const jobResponse = t.Object({ job: jobSchema });
 /** A 429 from the job-creation rate limits. */
 export const rateLimitedBody = t.Object({
   ...errorBody.properties,
-  retry_after: t.Integer({ description: "Seconds until a new request may pass." }),
+  retry_after: integer({ description: "Seconds until a new request may pass." }),
 });
 
 /**

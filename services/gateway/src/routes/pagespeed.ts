@@ -5,6 +5,7 @@ import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import type { GatewayDeps } from "../deps.ts";
 import { errorBody, jobIdParams } from "../schemas.ts";
 import { findJob } from "./job-handlers.ts";
+import { oneOf } from "./schema-helpers.ts";
 
 type StepRow = typeof jobSteps.$inferSelect;
 
@@ -17,7 +18,10 @@ const fieldData = t.Union(
       overall_category: nullableString("FAST, AVERAGE or SLOW, as Google rates it."),
       metrics: t.Record(
         t.String(),
-        t.Object({ percentile: t.Number(), category: nullableString("FAST, AVERAGE, SLOW") }),
+        t.Object({
+          percentile: t.Number({ description: "75th percentile, in the metric's unit." }),
+          category: nullableString("FAST, AVERAGE, SLOW"),
+        }),
         { description: "Chrome UX Report metric name → its 75th percentile and rating." },
       ),
     }),
@@ -28,9 +32,9 @@ const fieldData = t.Union(
 
 /** One page and strategy: scores and metrics when measured, else `error`. */
 export const pagespeedPageSchema = t.Object({
-  kind: t.Union([t.Literal("home"), t.Literal("collection"), t.Literal("product")]),
+  kind: oneOf(["home", "collection", "product"], "Which page of the store was measured."),
   url: t.String({ description: "Public URL of the page on the store's domain." }),
-  strategy: t.Union([t.Literal("mobile"), t.Literal("desktop")]),
+  strategy: oneOf(["mobile", "desktop"], "The device Lighthouse emulated."),
   scores: t.Optional(
     t.Object(
       {
@@ -66,31 +70,33 @@ export const pagespeedPageSchema = t.Object({
 
 /** `GET /api/jobs/:id/pagespeed`. */
 export const pagespeedResponse = t.Object({
-  job: t.Object({
-    id: t.String(),
-    domain: t.String(),
-    status: t.String({ description: "pending, processing, completed or errored." }),
-  }),
-  pagespeed: t.Object({
-    status: t.Union(
-      [
-        t.Literal("pending"),
-        t.Literal("running"),
-        t.Literal("completed"),
-        t.Literal("skipped"),
-        t.Literal("errored"),
-      ],
-      { description: "`pending` until the step starts; `skipped` carries `reason`." },
-    ),
-    provider: nullableString("none, psi or lighthouse; null before the step ran."),
-    reason: nullableString("Why nothing was measured, when skipped."),
-    strategies: t.Array(t.String(), { description: "Strategies measured (Lighthouse)." }),
-    throttling: nullableString("Lighthouse throttling method; null for PSI."),
-    started_at: nullableString("ISO 8601 UTC."),
-    finished_at: nullableString("ISO 8601 UTC."),
-    duration_ms: nullableNumber("Time the whole step took, sample included."),
-    pages: t.Array(pagespeedPageSchema),
-  }),
+  job: t.Object(
+    {
+      id: t.String({ description: "Job UUID." }),
+      domain: t.String({ description: "The store's domain." }),
+      status: t.String({ description: "pending, processing, completed or errored." }),
+    },
+    { description: "The job measured." },
+  ),
+  pagespeed: t.Object(
+    {
+      status: oneOf(
+        ["pending", "running", "completed", "skipped", "errored"],
+        "`pending` until the step starts; `skipped` carries `reason`.",
+      ),
+      provider: nullableString("none, psi or lighthouse; null before the step ran."),
+      reason: nullableString("Why nothing was measured, when skipped."),
+      strategies: t.Array(t.String(), { description: "Strategies measured (Lighthouse)." }),
+      throttling: nullableString("Lighthouse throttling method; null for PSI."),
+      started_at: nullableString("ISO 8601 UTC."),
+      finished_at: nullableString("ISO 8601 UTC."),
+      duration_ms: nullableNumber("Time the whole step took, sample included."),
+      pages: t.Array(pagespeedPageSchema, {
+        description: "Each page and strategy measured; empty when nothing was.",
+      }),
+    },
+    { description: "The `pagespeed` step's results." },
+  ),
 });
 
 /** `GET /jobs/:id/pagespeed`: the PageSpeed results of a job, or why there are none. */

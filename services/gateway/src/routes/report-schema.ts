@@ -23,12 +23,13 @@ const product = t.Object({
   vendor: nullable(t.String(), "Vendor."),
   product_type: nullable(t.String(), "Product type."),
   tags: t.Array(t.String(), { description: "Tags, as an array." }),
-  variants: t.Array(variant),
+  variants: t.Array(variant, { description: "Variants, in the store's order." }),
   images: t.Array(
     t.Object({
       src: nullable(t.String(), "Image URL on Shopify's CDN."),
       alt: nullable(t.String(), "Alt text; null when the storefront gives none."),
     }),
+    { description: "Images, in the store's order." },
   ),
 });
 
@@ -50,17 +51,23 @@ const page = t.Object({
 
 /** `GET /api/reports/:id`: the reference's report shape. */
 export const reportResponse = t.Object({
-  job: t.Object({
-    id: t.String({ description: "Job UUID." }),
-    domain: t.String({ description: "The store's domain." }),
-    status: t.String({ description: "pending, processing, completed or errored." }),
-  }),
-  counts: t.Object({
-    products: t.Number(),
-    collections: t.Number(),
-    pages: t.Number(),
-  }),
-  products: t.Array(product),
-  collections: t.Array(collection),
-  pages: t.Array(page),
+  job: t.Object(
+    {
+      id: t.String({ description: "Job UUID." }),
+      domain: t.String({ description: "The store's domain." }),
+      status: t.String({ description: "pending, processing, completed or errored." }),
+    },
+    { description: "The job the catalog belongs to." },
+  ),
+  counts: t.Object(
+    {
+      products: t.Number({ description: "Products indexed." }),
+      collections: t.Number({ description: "Collections indexed." }),
+      pages: t.Number({ description: "Pages indexed." }),
+    },
+    { description: "How many of each the job indexed." },
+  ),
+  products: t.Array(product, { description: "Every product, as `products.json` has it." }),
+  collections: t.Array(collection, { description: "Every collection." }),
+  pages: t.Array(page, { description: "Every page." }),
 });

@@ -1,4 +1,11 @@
+import { type IntegerOptions, Type } from "@sinclair/typebox";
 import { type TSchema, t } from "elysia";
+
+/**
+ * A JSON integer. Not `t.Integer`: Elysia's accepts numeric strings too (for query strings),
+ * and the OpenAPI document would say so.
+ */
+export const integer = (options: IntegerOptions = {}) => Type.Integer(options);
 
 /** `schema` or null, described once on the union (where OpenAPI readers look for it). */
 export const nullable = <T extends TSchema>(schema: T, description: string) =>
@@ -6,7 +13,7 @@ export const nullable = <T extends TSchema>(schema: T, description: string) =>
 
 export const nullableString = (description: string) => nullable(t.String(), description);
 export const nullableNumber = (description: string) => nullable(t.Number(), description);
-export const nullableInteger = (description: string) => nullable(t.Integer(), description);
+export const nullableInteger = (description: string) => nullable(integer(), description);
 
 /**
  * One of a few fixed strings. A plain string enum rather than a union of literals: the OpenAPI
@@ -16,7 +23,7 @@ export const oneOf = <const T extends [string, ...string[]]>(values: T, descript
   t.UnionEnum(values, { description });
 
 /** A count: a non-negative integer. */
-export const count = (description: string) => t.Integer({ minimum: 0, description });
+export const count = (description: string) => integer({ minimum: 0, description });
 
 /** A list of strings. */
 export const strings = (description: string) => t.Array(t.String(), { description });

@@ -1,6 +1,13 @@
 import { t } from "elysia";
 import { pagespeedPageSchema } from "./pagespeed.ts";
-import { count, nullableInteger, nullableString, oneOf, strings } from "./schema-helpers.ts";
+import {
+  count,
+  integer,
+  nullableInteger,
+  nullableString,
+  oneOf,
+  strings,
+} from "./schema-helpers.ts";
 
 const endedBy = oneOf(
   ["empty", "errors", "cap", "unavailable"],
@@ -175,7 +182,7 @@ const exported = t.Object(
     csv_rows: count("Rows of `products.csv` after its header."),
     collections: count("Collections in `collections.json`."),
     pages: count("Pages in `pages.json`."),
-    bytes: t.Record(t.String(), t.Integer({ minimum: 0, description: "Size in bytes." }), {
+    bytes: t.Record(t.String(), integer({ minimum: 0, description: "Size in bytes." }), {
       description: "Size of each file, by download key.",
     }),
   },
