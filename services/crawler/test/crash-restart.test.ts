@@ -44,6 +44,7 @@ describe("crawler process", () => {
   test("killed with SIGKILL mid-indexing, a restarted crawler ends with exact counts", async () => {
     const { svc } = h.deps;
     const jobId = await h.createJob();
+    let killedAtMs = 0;
     let crawler = spawnCrawler();
     try {
       await publishStage(svc, jobId, "sitemap");
@@ -56,6 +57,7 @@ describe("crawler process", () => {
       expect(await stepIs(jobId, "indexing-products", "running")()).toBe(true);
       crawler.kill("SIGKILL");
       await crawler.exited;
+      killedAtMs = Date.now();
 
       crawler = spawnCrawler();
       await waitFor("indexing to finish", stepIs(jobId, "indexing-pages", "completed"));
@@ -68,7 +70,12 @@ describe("crawler process", () => {
       collections: store.collections.length,
       pages: store.pages.length,
     });
-    expect((await stepRecord(svc.db, jobId, "indexing-products"))?.attempts).toBe(2);
+    // The restarted process redid the step. Its attempt number is not checked: on a loaded
+    // machine JetStream was seen to hand the killed process's message to the new one at once
+    // as delivery 1 (1 run in 3 here), so the count says nothing about who ran the step.
+    const step = await stepRecord(svc.db, jobId, "indexing-products");
+    expect(Date.parse(step?.startedAt ?? "")).toBeGreaterThan(killedAtMs);
+    expect(step?.status).toBe("completed");
     const job = await getJob(svc.db, jobId);
     expect(job).toMatchObject({ productCount: PRODUCTS, status: "processing" });
   }, 30_000);
