@@ -51,6 +51,7 @@ describe("the OpenAPI document", () => {
     for (const [method, path, status] of JOB_ANSWERS) {
       const schema = responseSchema(doc, method, path, status);
       expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(0);
+      expect(undescribedProperties(schema, `${method} ${path}`).untyped).toEqual([]);
     }
     const job = responseSchema(doc, "get", "/api/jobs/{id}", 200).properties.job;
     for (const field of ["shop_meta", "insights", "outcome", "steps", "downloads"]) {
@@ -63,6 +64,7 @@ describe("the OpenAPI document", () => {
 
 describe("a real job's JSON", () => {
   let demo: RunningStorefront;
+  let noSitemap: RunningStorefront;
   let real: RunningStorefront | undefined;
   let harness: StackHarness;
   let receiver: ReturnType<typeof Bun.serve>;
@@ -79,7 +81,16 @@ describe("a real job's JSON", () => {
       },
     });
     demo = await startStorefront({ store: generateDemoStore({ productCount: 40 }) });
-    const origins = [`${DEMO_DOMAIN}=${demo.origin}`];
+    noSitemap = await startStorefront(
+      { store: generateDemoStore({ productCount: 3 }) },
+      {
+        intercept: (request) =>
+          new URL(request.url).pathname === "/sitemap.xml"
+            ? new Response("gone", { status: 404 })
+            : undefined,
+      },
+    );
+    const origins = [`${DEMO_DOMAIN}=${demo.origin}`, `no-sitemap.example=${noSitemap.origin}`];
     if (hasRealFixtures) {
       real = await startStorefront({
         fixture: loadFixtureStore({
@@ -99,6 +110,7 @@ describe("a real job's JSON", () => {
   afterAll(async () => {
     await harness?.stop();
     await demo?.stop();
+    await noSitemap?.stop();
     await real?.stop();
     receiver?.stop(true);
   }, 30_000);
@@ -123,6 +135,8 @@ describe("a real job's JSON", () => {
     const checkJob = validator("get", "/api/jobs/{id}", 200);
     const checkStatus = validator("get", "/api/jobs/{id}/status", 200);
     const seen = new Set<string>();
+    /** Which forms of `shop_meta` were checked: null, the domains only, or audited. */
+    const shopMetas = new Set<string>();
     let job: Record<string, any> = {};
     for (const deadline = Date.now() + 150_000; Date.now() < deadline; await Bun.sleep(100)) {
       const [full, status] = await Promise.all([
@@ -142,9 +156,10 @@ describe("a real job's JSON", () => {
         });
       }
       job = full.job;
+      shopMetas.add(job.shop_meta ? `${Object.keys(job.shop_meta).length} keys` : "null");
       if (job.status === "completed" || job.status === "errored") break;
     }
-    return { job, checked: seen.size };
+    return { job, checked: seen.size, shopMetas: [...shopMetas].join(", ") };
   }
 
   test("matches the documented schema at every stage, on the demo store and its retry", async () => {
@@ -161,7 +176,7 @@ describe("a real job's JSON", () => {
     const { audit_mode: mode, page } = first.job.shop_meta;
     console.log(
       `openapi: ${first.checked} distinct answers of the demo job checked ` +
-        `(audit ${mode}, ${page.requests.length} page requests)`,
+        `(audit ${mode}, ${page.requests.length} page requests; shop_meta: ${first.shopMetas})`,
     );
     expect(first.job.status).toBe("completed");
     expect(first.checked).toBeGreaterThan(4);
@@ -208,6 +223,15 @@ describe("a real job's JSON", () => {
       plant(copy.job);
       expect(check(copy).length).toBeGreaterThan(0);
     }
+  });
+
+  test("matches the documented schema when the job errors", async () => {
+    const created = await post("/jobs", { domain: "no-sitemap.example" });
+    expect(created.status).toBe(201);
+    const { job } = await followAndCheck((await created.json()).job.id);
+    expect(job.status).toBe("errored");
+    expect(job.error).toMatchObject({ step: "sitemap", code: "upstream_failed" });
+    expect(job.steps).toMatchObject([{ step: "sitemap", status: "errored" }]);
   });
 
   test.skipIf(!hasRealFixtures)("matches the documented schema on real store data", async () => {

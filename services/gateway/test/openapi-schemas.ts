@@ -52,10 +52,12 @@ function children(schema: Schema): Array<[string, Schema]> {
 
 /**
  * Walks every property of `schema` (through unions, arrays and records) and returns the
- * paths of those without a `description`, and how many properties there were.
+ * paths of those without a `description`, of those with no type at all (`{}`, any value),
+ * and how many properties there were.
  */
 export function undescribedProperties(schema: Schema, at: string) {
   const missing: string[] = [];
+  const untyped: string[] = [];
   let properties = 0;
   const walk = (node: Schema, path: string) => {
     for (const [name, property] of Object.entries<Schema>(node.properties ?? {})) {
@@ -63,12 +65,16 @@ export function undescribedProperties(schema: Schema, at: string) {
       if (typeof property?.description !== "string" || !property.description.trim()) {
         missing.push(`${path}.${name}`);
       }
+      if (!TYPING_KEYWORDS.some((key) => key in (property ?? {}))) untyped.push(`${path}.${name}`);
     }
     for (const [suffix, child] of children(node)) walk(child, `${path}${suffix}`);
   };
   walk(schema, at);
-  return { missing, properties };
+  return { missing, untyped, properties };
 }
+
+/** Keywords that constrain what a value may be; a schema with none accepts anything. */
+const TYPING_KEYWORDS = ["type", "anyOf", "oneOf", "allOf", "enum", "const", "$ref"];
 
 /** A copy of `schema` in which every object with `properties` refuses any other property. */
 export function closed(schema: unknown): unknown {
