@@ -115,10 +115,10 @@ export function coverageOf(catalog: Catalog, fetches: SitemapFetches, published:
 
 /**
  * Pages through `/products.json`; the facts of the series for the step's detail.
- * FIXME: on the 100,000-product benchmark store the crawler's peak RSS is 280 to 340 MB
- * against a 300 MB target, reached early in this step. Its JS heap stays near 100 MB; the
- * rest is the runtime's own memory and allocator slack around the 1.5 MB list pages (a bare
- * process doing the same reads and upserts stayed under 200 MB here), and was not pinned down.
+ * Memory: each list page is about 1.5 MB of JSON, garbage once stored. Left to Bun's own
+ * collector, that garbage took the crawler to 310 MB on the 100,000-product benchmark store;
+ * `forEachJsonPage` collects between pages once RSS passes 200 MB, and the peak was 219 to
+ * 228 MB (docs/PERFORMANCE.md).
  */
 async function readProductsJson(ctx: IndexingContext, catalog: Catalog) {
   const outcome = await forEachJsonPage(
