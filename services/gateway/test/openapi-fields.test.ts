@@ -4,6 +4,7 @@ import { DEMO_DOMAIN, generateDemoStore } from "@shopsniffer/shared/storefront/d
 import { loadFixtureStore } from "@shopsniffer/shared/storefront/fixture-store";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
 import { hasRealFixtures, REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
+import { psiFixturesPresent, startPsiServer } from "../../auditor/test/psi-server.ts";
 import { type GatewayHarness, startGateway } from "./harness.ts";
 import {
   responseSchema,
@@ -68,6 +69,7 @@ describe("a real job's JSON", () => {
   let real: RunningStorefront | undefined;
   let harness: StackHarness;
   let receiver: ReturnType<typeof Bun.serve>;
+  let psi: ReturnType<typeof startPsiServer> | undefined;
   let doc: Schema;
   const webhooks: string[] = [];
 
@@ -100,9 +102,16 @@ describe("a real job's JSON", () => {
       });
       origins.push(`purecane.com=${real.origin}`);
     }
+    // With the captured PSI answers, PageSpeed is measured (a local PSI replays them), so
+    // the pagespeed step's `pages` are checked too; without them the step is skipped.
+    psi = psiFixturesPresent() ? startPsiServer() : undefined;
+    const pagespeed = psi
+      ? { PAGESPEED_PROVIDER: "psi", PSI_API_KEY: "test-key", PSI_ENDPOINT: psi.endpoint }
+      : {};
     harness = await startStackHarness({
       STORE_ORIGINS: origins.join(","),
       WEBHOOK_ALLOW_PRIVATE: "true",
+      ...pagespeed,
     });
     doc = await (await fetch(`${harness.stack.gatewayUrl}/api/openapi.json`)).json();
   }, 60_000);
@@ -113,6 +122,7 @@ describe("a real job's JSON", () => {
     await noSitemap?.stop();
     await real?.stop();
     receiver?.stop(true);
+    psi?.stop();
   }, 30_000);
 
   const api = (path: string, init?: RequestInit) =>
@@ -185,6 +195,13 @@ describe("a real job's JSON", () => {
       "email",
       "webhook",
     ]);
+    const pagespeed = await (await api(`/jobs/${first.job.id}/pagespeed`)).json();
+    expect(validator("get", "/api/jobs/{id}/pagespeed", 200)(pagespeed)).toEqual([]);
+    if (psi) {
+      expect(pagespeed.pagespeed.status).toBe("completed");
+      const measured = pagespeed.pagespeed.pages.filter((p: object) => "scores" in p);
+      expect(measured.length).toBeGreaterThan(0);
+    }
 
     const retried = await post(`/jobs/${first.job.id}/retry`);
     expect(retried.status).toBe(201);

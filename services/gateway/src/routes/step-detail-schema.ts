@@ -203,7 +203,8 @@ export const stepDetailSchema = t.Union(
   [sitemap, audit, products, collections, pages, pagespeed, insights, exported, notify, t.Null()],
   {
     description:
-      "What the step found; the shape depends on `step`. Null while a step runs for the first " +
-      "time (a rerun keeps the previous attempt's detail until it finishes).",
+      "What the step found; the shape depends on `step`. Null while a step first runs and " +
+      "for a failed step that recorded nothing (a rerun keeps the earlier detail until it " +
+      "ends).",
   },
 );
