@@ -38,23 +38,55 @@ export type StoreLink = StoreFetcher | StoreSession;
 
 const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 
-/** A fresh session for one job, with the limits of the crawler's settings. */
+/**
+ * A fresh session for one job, with the limits of the crawler's settings. With `signal` (the
+ * stage's deadline), every request and every wait of the session ends when it fires, so an
+ * attempt the runner has given up on stops fetching.
+ */
 export function storeSession(
   fetchStore: StoreFetcher,
   config: Pick<
     CrawlerConfig,
     "CRAWLER_CONCURRENCY" | "CRAWLER_MAX_RETRY_AFTER_MS" | "CRAWLER_CONCURRENCY_GROW_AFTER"
   >,
+  signal?: AbortSignal,
 ): StoreSession {
   return {
-    fetchStore,
+    fetchStore: signal ? abortingWith(fetchStore, signal) : fetchStore,
     maxRetryAfterMs: config.CRAWLER_MAX_RETRY_AFTER_MS,
     limiter: new AdaptiveLimiter(config.CRAWLER_CONCURRENCY, config.CRAWLER_CONCURRENCY_GROW_AFTER),
     signals: { throttled: 0, blocked: null },
-    sleep: (ms) => Bun.sleep(ms),
+    sleep: signal ? (ms) => sleepUnless(ms, signal) : (ms) => Bun.sleep(ms),
     robots: new Map(),
     hostAliases: new Map(),
   };
+}
+
+/** `fetchStore`, with `signal` added to every request's own. */
+function abortingWith(fetchStore: StoreFetcher, signal: AbortSignal): StoreFetcher {
+  const fetchUntil: StoreFetcher = (url, init = {}) =>
+    fetchStore(url, {
+      ...init,
+      signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
+    });
+  fetchUntil.gate = fetchStore.gate;
+  return fetchUntil;
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it fires. */
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** `link` as a session; a bare fetcher gets a default one of its own. */

@@ -36,7 +36,7 @@ export async function runIndexingStage(deps: CrawlerDeps, run: StageRun): Promis
     run,
     jobId: run.job.id,
     base: `https://${run.job.domain}`,
-    session: storeSession(deps.fetchStore, deps.svc.config),
+    session: storeSession(deps.fetchStore, deps.svc.config, run.signal),
   };
   for (const [step, index] of STEPS) await runStep(ctx, step, index);
 }

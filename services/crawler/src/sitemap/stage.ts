@@ -30,7 +30,7 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
   run.step = "sitemap";
   await startStep(svc.db, jobId, "sitemap", run.attempt);
   const reader: SitemapReader = {
-    store: storeSession(deps.fetchStore, svc.config),
+    store: storeSession(deps.fetchStore, svc.config, run.signal),
     writer: new SitemapUrlWriter(
       svc.db,
       jobId,
