@@ -105,7 +105,7 @@ describe("a real job's JSON", () => {
     // With the captured PSI answers, PageSpeed is measured (a local PSI replays them), so
     // the pagespeed step's `pages` are checked too; without them the step is skipped.
     psi = psiFixturesPresent() ? startPsiServer() : undefined;
-    const pagespeed = psi
+    const pagespeed: Record<string, string> = psi
       ? { PAGESPEED_PROVIDER: "psi", PSI_API_KEY: "test-key", PSI_ENDPOINT: psi.endpoint }
       : {};
     harness = await startStackHarness({
