@@ -165,7 +165,10 @@ export const insightsSchema = nullable(
           to: t.Number({ description: "Upper edge, excluded except in the last bucket." }),
           count: count("Variant prices in the bucket."),
         }),
-        { description: "Variant prices in 10 equal-width buckets; one when all are equal." },
+        {
+          description:
+            "Variant prices in 10 equal-width buckets; one if all are equal, none if none priced.",
+        },
       ),
       published: t.Object(
         {
