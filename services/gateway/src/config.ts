@@ -3,6 +3,7 @@ import { type BaseConfig, baseConfigSchema } from "@shopsniffer/shared/config";
 import { storageConfigShape } from "@shopsniffer/shared/storage/open-storage";
 import { authConfigShape } from "./auth/settings.ts";
 import { rateLimitConfigShape } from "./rate-limit.ts";
+import { socketLimitConfigShape } from "./routes/socket-limits.ts";
 import { checkX402Network, x402ConfigShape } from "./x402/config.ts";
 
 const flag = (fallback: boolean) =>
@@ -38,6 +39,8 @@ export const gatewayConfigSchema = baseConfigSchema
     ...authConfigShape,
     /** Limits on job creation; see `rate-limit.ts`. */
     ...rateLimitConfigShape,
+    /** Caps on open progress WebSockets; see `routes/socket-limits.ts`. */
+    ...socketLimitConfigShape,
     /** Pay-per-job on `POST /api/jobs` (x402); see `x402/config.ts`. */
     ...x402ConfigShape,
   })

@@ -5,8 +5,10 @@ import { finalEvent } from "@shopsniffer/shared/jobs/final-event";
 import { jobOutcome } from "@shopsniffer/shared/jobs/outcome";
 import { getJob } from "@shopsniffer/shared/jobs/state";
 import { trackWebSocket } from "@shopsniffer/shared/metrics";
+import { clientAddressOf } from "../auth/client-address.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { isUuid } from "./job-handlers.ts";
+import { SocketCounts, type SocketKeys, socketKeys } from "./socket-limits.ts";
 
 /** Something that can receive WebSocket frames: Elysia's socket in practice. */
 interface Socket {
@@ -20,6 +22,8 @@ const WATCHDOG_MS = 15_000;
 
 /** One client following one job. */
 interface Session {
+  /** What the socket counts against in the per-client and per-job caps. */
+  keys: SocketKeys;
   closed: boolean;
   finished: boolean;
   consumer?: Consumer;
@@ -34,15 +38,29 @@ interface Session {
  * ones live, and closes after `complete` or `error`. Any gateway replica can serve any job. If
  * a finished job's final event is missing (lost, or aged out), it is rebuilt from the database.
  * Each frame carries the event's stream `seq`; a close with code 1013 means "reconnect".
+ * Past `WS_MAX_PER_CLIENT` or `WS_MAX_PER_JOB` open sockets (in this process) the upgrade is
+ * refused with a 429 `{ error, code }`; should sockets of a burst all pass that check before
+ * any of them opens, those past the cap are closed with 1008 and the same sentence.
  */
-// FIXME: nothing limits how many sockets one client may hold open; each costs a NATS
-// consumer, so a per-IP and per-job cap belongs here before the gateway faces the internet.
 export function progressSocketRoutes(deps: GatewayDeps) {
   const sessions = new Map<string, Session>();
+  const counts = new SocketCounts(deps.svc.config);
+  const keysOf = (request: Request, jobId: string) => socketKeys(clientAddressOf(request), jobId);
   return new Elysia().ws("/ws/:jobId", {
     params: t.Object({ jobId: t.String({ maxLength: 200 }) }),
+    // Elysia may run this twice per upgrade, so it only looks; `open` does the counting.
+    beforeHandle({ request, params }) {
+      counts.check(keysOf(request, params.jobId));
+    },
     async open(ws) {
-      const session: Session = { closed: false, finished: false };
+      const keys = keysOf(ws.data.request, ws.data.params.jobId);
+      const refusal = counts.refusal(keys);
+      if (refusal) {
+        ws.close(1008, refusal);
+        return;
+      }
+      counts.add(keys);
+      const session: Session = { keys, closed: false, finished: false };
       sessions.set(ws.id, session);
       trackWebSocket(1);
       await followJob(deps, ws, ws.data.params.jobId, session).catch((error) => {
@@ -52,10 +70,14 @@ export function progressSocketRoutes(deps: GatewayDeps) {
         ws.close(1013, "progress stream unavailable");
       });
     },
+    // Runs for every ending, abnormal ones (1006) included.
     close(ws) {
       const session = sessions.get(ws.id);
-      if (sessions.delete(ws.id)) trackWebSocket(-1);
-      if (session) release(session);
+      if (!session) return;
+      sessions.delete(ws.id);
+      trackWebSocket(-1);
+      counts.remove(session.keys);
+      release(session);
     },
     detail: { summary: "Live progress of a job (WebSocket)", tags: ["Jobs"] },
   });
