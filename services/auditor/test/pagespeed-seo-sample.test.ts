@@ -35,21 +35,39 @@ const SEEDED_HTML = `<!doctype html><html><head><title>Seeded &amp; broken</titl
 <body><svg><title>icon</title></svg><img src="/a.jpg"><img src="/b.jpg" alt="">
 <img data-src="/c.jpg"></body></html>`;
 
+/** A page that streams without `content-length` until cancelled (or 200 MB), counting bytes. */
+const endless = { sent: 0, cancelled: false };
+
+function endlessPage(): Response {
+  const chunk = new TextEncoder().encode(`<p>${"x".repeat(64 * 1024 - 7)}</p>`);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (endless.sent >= 200_000_000) return controller.close();
+      endless.sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+    cancel() {
+      endless.cancelled = true;
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/html" } });
+}
+
+function intercept(request: Request): Response | undefined {
+  const path = new URL(request.url).pathname;
+  if (path === `/products/${seeded?.handle}`) {
+    return new Response(SEEDED_HTML, { headers: { "content-type": "text/html" } });
+  }
+  return path === "/pages/endless" ? endlessPage() : undefined;
+}
+
 let world: TestWorld;
 let svc: AuditorService;
 let fetchStore: StoreFetcher;
 const servers: RunningStorefront[] = [];
 
 beforeAll(async () => {
-  const demo = await startStorefront(
-    { store },
-    {
-      intercept: (request) =>
-        new URL(request.url).pathname === `/products/${seeded?.handle}`
-          ? new Response(SEEDED_HTML, { headers: { "content-type": "text/html" } })
-          : undefined,
-    },
-  );
+  const demo = await startStorefront({ store }, { intercept });
   servers.push(demo);
   const origins = [`${DEMO}=${demo.origin}`];
   if (hasRealFixtures) {
@@ -127,6 +145,16 @@ describe("the pagespeed step's SEO page sample", () => {
       jsonld_invalid: 1,
     });
     expect(pages.at(-1)).toMatchObject({ status: 404, error: "HTTP 404" });
+  });
+
+  test("stops reading a page without content-length once it passes the size limit", async () => {
+    const pages = await sample(DEMO, [{ url: `https://${DEMO}/pages/endless`, kind: "page" }]);
+    expect(pages.at(-1)).toMatchObject({ status: 200, error: "page larger than 5000000 bytes" });
+    const deadline = Date.now() + 5_000;
+    while (!endless.cancelled && Date.now() < deadline) await Bun.sleep(20);
+    expect(endless.cancelled).toBe(true);
+    // The store fetch's own limit (64 MiB) is not what stopped it: the page's limit was.
+    expect(endless.sent).toBeLessThan(32_000_000);
   });
 
   test.skipIf(!hasRealFixtures)(

@@ -1,3 +1,5 @@
+import { AppError } from "@shopsniffer/shared/errors";
+import { limitBody } from "@shopsniffer/shared/store/body-limit";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import type { AuditorService } from "../config.ts";
 import { type PageSeoFacts, readPageSeoFacts } from "./page-facts.ts";
@@ -6,8 +8,8 @@ import { type SampleKind, sampleUrls } from "./sample-urls.ts";
 /** Sampled pages fetched at the same time for one job. */
 const SAMPLE_CONCURRENCY = 2;
 /**
- * Larger HTML answers are not parsed (real theme pages are well under 1 MB).
- * FIXME: an answer without `content-length` is read whole before its size is checked.
+ * Larger HTML answers are not parsed (real theme pages are well under 1 MB): refused on their
+ * `content-length`, or, without one, cancelled as soon as more than this has arrived.
  */
 const MAX_HTML_BYTES = 5_000_000;
 
@@ -69,12 +71,9 @@ async function samplePage(
       return { kind, url, status, error: why };
     }
     const length = Number(response.headers.get("content-length") ?? 0);
-    if (length > MAX_HTML_BYTES) {
-      await response.body?.cancel();
-      return { kind, url, status, error: `page larger than ${MAX_HTML_BYTES} bytes` };
-    }
-    const html = await response.text();
-    if (html.length > MAX_HTML_BYTES) {
+    if (length > MAX_HTML_BYTES) await response.body?.cancel();
+    const html = length > MAX_HTML_BYTES ? null : await readHtml(response, finalUrl);
+    if (html === null) {
       return { kind, url, status, error: `page larger than ${MAX_HTML_BYTES} bytes` };
     }
     const facts = readPageSeoFacts(html, finalUrl.href, response.headers.get("x-robots-tag"));
@@ -87,5 +86,19 @@ async function samplePage(
       status: null,
       error: error instanceof Error ? error.message : String(error),
     };
+  }
+}
+
+/**
+ * The page's text, or null when its body passes `MAX_HTML_BYTES` (the rest is then cancelled
+ * unread). Read errors other than the size throw.
+ */
+async function readHtml(response: Response, url: URL): Promise<string | null> {
+  try {
+    return await limitBody(response, MAX_HTML_BYTES, url).text();
+  } catch (error) {
+    // limitBody fails past the limit with upstream_failed; a broken read is store_unreachable.
+    if (error instanceof AppError && error.code === "upstream_failed") return null;
+    throw error;
   }
 }
