@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dirStorage } from "./dir-storage.ts";
+import { dirStorage, removeStaleTemps, STALE_TEMP_MS } from "./dir-storage.ts";
 
 const root = mkdtempSync(join(tmpdir(), "shopsniffer-storage-"));
 const storage = dirStorage(root);
@@ -55,6 +55,35 @@ describe("directory storage", () => {
     await storage.delete("job-1");
     await storage.delete("job-1");
     expect(await storage.get("job-1", "a.csv")).toBeNull();
+  });
+
+  test("a process's first write removes temporary files of dead writes, not live ones", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "shopsniffer-storage-"));
+    const folder = join(shared, "job-9");
+    const twoHoursAgo = new Date(Date.now() - 2 * STALE_TEMP_MS);
+    mkdirSync(folder);
+    for (const name of [".tmp-dead", ".tmp-live", "old.csv"]) {
+      writeFileSync(join(folder, name), "partial");
+    }
+    utimesSync(join(folder, ".tmp-dead"), twoHoursAgo, twoHoursAgo);
+    utimesSync(join(folder, "old.csv"), twoHoursAgo, twoHoursAgo);
+
+    await dirStorage(shared).put("job-10", "a.csv", new TextEncoder().encode("a"), "text/csv");
+    const deadline = Date.now() + 5_000;
+    while (readdirSync(folder).includes(".tmp-dead") && Date.now() < deadline) await Bun.sleep(20);
+    expect(readdirSync(folder).sort()).toEqual([".tmp-live", "old.csv"]);
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  test("a sweep counts what it removed and leaves finished files alone", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "shopsniffer-storage-"));
+    mkdirSync(join(shared, "job-1"));
+    writeFileSync(join(shared, "job-1", ".tmp-a"), "x");
+    writeFileSync(join(shared, "job-1", "a.csv"), "x");
+    expect(await removeStaleTemps(shared, new Date(0))).toBe(0);
+    expect(await removeStaleTemps(shared, new Date(Date.now() + 60_000))).toBe(1);
+    expect(readdirSync(join(shared, "job-1"))).toEqual(["a.csv"]);
+    rmSync(shared, { recursive: true, force: true });
   });
 
   test("refuses names that would leave the storage folder", async () => {
