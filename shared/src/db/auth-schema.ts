@@ -1,7 +1,8 @@
 /**
- * Better Auth's tables (users, sessions, linked accounts, verification tokens), as its CLI
- * (`auth@1.7.5 generate`, drizzle adapter, provider "sqlite") emits them: dates are
- * `timestamp_ms` integers and booleans `boolean` integers, which the drizzle adapter needs.
+ * Better Auth's tables (users, sessions, linked accounts, verification tokens, rate-limit
+ * counters), as its CLI (`auth@1.7.5 generate`, drizzle adapter, provider "sqlite") emits
+ * them: dates are `timestamp_ms` integers and booleans `boolean` integers, which the drizzle
+ * adapter needs.
  * Regenerate it the same way when the auth options gain a plugin that adds tables.
  */
 import { relations } from "drizzle-orm";
@@ -80,6 +81,17 @@ export const verification = sqliteTable(
   },
   (table) => [index("verification_identifier_idx").on(table.identifier)],
 );
+
+/**
+ * Better Auth's rate-limit counters on `/api/auth` (`rateLimit.storage: "database"`), shared by
+ * every gateway replica: one row per client address and path, `last_request` in epoch ms.
+ */
+export const rateLimit = sqliteTable("rate_limit", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: integer("last_request").notNull(),
+});
 
 export const userRelations = relations(user, ({ many }) => ({
   sessions: many(session),
