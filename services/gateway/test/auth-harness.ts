@@ -22,6 +22,9 @@ export async function startHttpGateway(env: Record<string, string> = {}): Promis
   const gw = await startGateway({
     STORE_ORIGINS: `${STORE_DOMAIN}=${store.origin}`,
     CORS_ORIGINS: TRUSTED_ORIGIN,
+    // Every test signs users up from 127.0.0.1, past Better Auth's 3 sign-ups per 10 seconds;
+    // auth-rate-limit.test.ts turns the limiter back on.
+    AUTH_RATE_LIMIT_ENABLED: "false",
     ...env,
   });
   const listening = gw.app.listen({ port: 0, hostname: "127.0.0.1" });

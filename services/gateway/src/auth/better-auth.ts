@@ -1,7 +1,13 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { Elysia } from "elysia";
-import { account, session, user, verification } from "@shopsniffer/shared/db/auth-schema";
+import {
+  account,
+  rateLimit,
+  session,
+  user,
+  verification,
+} from "@shopsniffer/shared/db/auth-schema";
 import type { ServiceContext } from "@shopsniffer/shared/service";
 import type { GatewayConfig } from "../config.ts";
 import { CLIENT_ADDRESS_HEADER } from "./client-address.ts";
@@ -65,7 +71,7 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
     secret: sessionSecret(config),
     database: drizzleAdapter(svc.db.db, {
       provider: "sqlite",
-      schema: { user, session, account, verification },
+      schema: { user, session, account, verification, rateLimit },
     }),
     emailAndPassword: { enabled: true },
     socialProviders: google ? { google } : {},
@@ -79,10 +85,15 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
       disableOriginCheck: false,
       disableCSRFCheck: false,
     },
+    // On whatever NODE_ENV says (Better Auth's default is production only), and counted in the
+    // `rate_limit` table rather than process memory, so replicas share the counts.
+    rateLimit: {
+      enabled: config.AUTH_RATE_LIMIT_ENABLED,
+      storage: "database",
+      window: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      max: config.AUTH_RATE_LIMIT_MAX,
+    },
     telemetry: { enabled: false },
-    // FIXME: Better Auth's own limiter on /api/auth (sign-in attempts; on when NODE_ENV is
-    // production) keeps its counters in process memory, so each gateway replica counts apart.
-    // Its "database" storage needs a rateLimit table from the CLI and one more migration.
     // No `level` here: with one set, Better Auth also prints refused requests to the console.
     logger: {
       log(level, message, ...args) {

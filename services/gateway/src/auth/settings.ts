@@ -72,4 +72,19 @@ export const authConfigShape = {
    * Unset (0), the client address is the socket's peer address.
    */
   TRUST_PROXY: proxyHops,
+  /**
+   * Better Auth's own limiter on `/api/auth`, counted per client address and path in the
+   * database, so all replicas share the counts. `false` turns it off (tests, load tests).
+   */
+  AUTH_RATE_LIMIT_ENABLED: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** Window of that limiter on auth paths without a stricter built-in rule. */
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
+  /**
+   * Requests per client address and auth path per window. Better Auth's built-in rules stay
+   * stricter: sign-in, sign-up and password or email changes 3 per 10 s, reset mails 3 per 60 s.
+   */
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
 };
