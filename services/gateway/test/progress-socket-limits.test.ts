@@ -4,6 +4,12 @@ import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { isoNow } from "@shopsniffer/shared/time";
 import { type GatewayHarness, startGateway } from "./harness.ts";
 
+/** Bun's WebSocket takes request headers; the DOM typings in scope do not know that option. */
+const WebSocketWithHeaders = WebSocket as unknown as new (
+  url: string,
+  options: { headers: Record<string, string> },
+) => WebSocket;
+
 let gw: GatewayHarness;
 let baseUrl: string;
 
@@ -40,7 +46,7 @@ async function processingJob(): Promise<string> {
 /** A socket from `address` that has received its first frame. */
 async function follow(jobId: string, address: string): Promise<WebSocket> {
   const url = `${baseUrl.replace("http", "ws")}/api/ws/${jobId}`;
-  const ws = new WebSocket(url, { headers: { "x-forwarded-for": address } });
+  const ws = new WebSocketWithHeaders(url, { headers: { "x-forwarded-for": address } });
   await new Promise((resolve, reject) => {
     ws.addEventListener("message", resolve, { once: true });
     ws.addEventListener("close", (event) => reject(new Error(`closed ${event.code}`)));
@@ -131,7 +137,7 @@ test("a burst of sockets from one client never gets more than the cap open", asy
   const url = `${baseUrl.replace("http", "ws")}/api/ws/${job}`;
   const burst = Array.from(
     { length: 6 },
-    () => new WebSocket(url, { headers: { "x-forwarded-for": "203.0.113.50" } }),
+    () => new WebSocketWithHeaders(url, { headers: { "x-forwarded-for": "203.0.113.50" } }),
   );
   const outcomes = await Promise.all(
     burst.map(
