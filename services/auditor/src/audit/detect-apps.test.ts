@@ -107,4 +107,31 @@ describe("detectApps", () => {
     ]);
     expect(report.apps.map((a) => a.name)).not.toContain("Stamped");
   });
+  test("data-set DOM rules with combinators detect apps; a near miss does not", async () => {
+    // Shop Pay's rule `ul[data-shopify-buttoncontainer] li` with the text "ShopPay", which
+    // here only the second item has.
+    const buttons = (list: string) => `<ul ${list}><li><button>Pay</button></li>
+      <li><div role="button">ShopPay</div></li></ul>`;
+    const names = async (html: string) => {
+      const report = await appsIn(html);
+      return [...report.apps, ...report.technologies].map((d) => d.name);
+    };
+    const shopPay = await appsIn(buttons("data-shopify-buttoncontainer"));
+    const all = [...shopPay.apps, ...shopPay.technologies];
+    expect(all.find((d) => d.name === "Shop Pay")?.evidence).toEqual([
+      { kind: "dom", value: "ul[data-shopify-buttoncontainer] li" },
+    ]);
+    expect(await names(buttons("data-shopify-other"))).not.toContain("Shop Pay");
+    expect(await names(`<ul data-shopify-buttoncontainer></ul><li>ShopPay</li>`)).not.toContain(
+      "Shop Pay",
+    );
+  });
+
+  test("a DOM rule's confidence tag sets the confidence of its match", async () => {
+    // The rule ends in `\;confidence:40`; the technology requires ASP.NET.
+    const form = `<form name="formLogin" action="Login.aspx" id="formLogin"></form>`;
+    const report = await appsIn(form, { "x-aspnet-version": "4.0.30319" });
+    const ftp = [...report.apps, ...report.technologies].find((d) => d.name === "Progress WS_FTP");
+    expect(ftp?.confidence).toBe(40);
+  });
 });

@@ -1,3 +1,4 @@
+import type { IndexedElement } from "./dom-index.ts";
 import { clip, type Evidence } from "./evidence.ts";
 import type { PageView } from "./page-view.ts";
 import type { Technology, TechnologyData } from "./tech-data.ts";
@@ -141,20 +142,31 @@ function matchDom(tech: Technology, view: PageView, hit: Hit) {
     if (elements.length === 0) continue;
     const evidence: Evidence = { kind: "dom", value: clip(rule.selector, 120) };
     if (rule.attributes.length === 0 && !rule.text) {
-      hit(NO_PATTERN, EMPTY_MATCH, evidence);
+      hit({ ...NO_PATTERN, confidence: rule.confidence }, EMPTY_MATCH, evidence);
       continue;
     }
+    // Each pattern counts once, for the first selected element it matches.
     for (const { name, pattern } of rule.attributes) {
-      const value = elements.map((e) => e.attrs.get(name)).find((v) => v !== undefined);
-      const m = value === undefined ? null : pattern.regex.exec(value);
-      if (m) hit(pattern, m, { ...evidence, detail: clip(`${name}=${value}`, 120) });
+      for (const element of elements) {
+        const value = element.attrs.get(name);
+        const m = value === undefined ? null : pattern.regex.exec(value);
+        if (!m) continue;
+        hit(pattern, m, { ...evidence, detail: clip(`${name}=${value}`, 120) });
+        break;
+      }
     }
-    if (rule.text) {
-      const text = elements[0]?.element.textContent ?? "";
-      const m = rule.text.regex.exec(text);
-      if (m) hit(rule.text, m, evidence);
-    }
+    const m = rule.text && firstTextMatch(rule.text, elements);
+    if (rule.text && m) hit(rule.text, m, evidence);
   }
+}
+
+/** Runs a text pattern on each selected element's text until one matches. */
+function firstTextMatch(pattern: TechPattern, elements: IndexedElement[]): RegExpExecArray | null {
+  for (const element of elements) {
+    const m = pattern.regex.exec(element.element.textContent ?? "");
+    if (m) return m;
+  }
+  return null;
 }
 
 const NO_PATTERN: TechPattern = { regex: /(?:)/, literal: null, confidence: 100, version: null };

@@ -19,6 +19,8 @@ export interface DomRule {
   text: TechPattern | null;
   /** The rule also tests DOM properties, which only a running page has. */
   properties: boolean;
+  /** 0..100, for a match of the selector alone (a `\;confidence:` tag after it). */
+  confidence: number;
 }
 
 /** One technology with its compiled patterns, by kind. */
@@ -140,8 +142,8 @@ function keyed(raw: unknown): Array<[string, TechPattern]> {
 
 function domRules(raw: unknown): DomRule[] {
   if (typeof raw === "string" || Array.isArray(raw)) {
-    return strings(raw).map((selector) => ({
-      selector,
+    return strings(raw).map((tagged) => ({
+      ...selectorTags(tagged),
       attributes: [],
       text: null,
       properties: false,
@@ -155,12 +157,19 @@ function domRules(raw: unknown): DomRule[] {
     >;
     const text = typeof spec.text === "string" ? parsePattern(spec.text) : null;
     return {
-      selector,
+      ...selectorTags(selector),
       attributes: keyed(spec.attributes).map(([name, pattern]) => ({ name, pattern })),
       text,
       properties: typeof spec.properties === "object" && spec.properties !== null,
     };
   });
+}
+
+/** A selector may end in a confidence tag, as patterns do: `form#login\;confidence:40`. */
+function selectorTags(raw: string): { selector: string; confidence: number } {
+  const tag = /\\;confidence:(\d+)\s*$/.exec(raw);
+  if (!tag) return { selector: raw, confidence: 100 };
+  return { selector: raw.slice(0, tag.index), confidence: Math.min(100, Number(tag[1])) };
 }
 
 function impliedName(raw: string): { name: string; confidence: number } {
