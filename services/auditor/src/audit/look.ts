@@ -43,6 +43,7 @@ export async function lookAtPage(input: LookInput): Promise<Look> {
         thirdParty: input.config.AUDIT_THIRD_PARTY,
         timeoutMs: input.config.AUDIT_BROWSER_TIMEOUT_MS,
         jsPaths: input.data.jsPaths,
+        domProperties: input.data.domProperties,
       });
       return await fromRendered(input, rendered);
     } catch (error) {
@@ -65,6 +66,7 @@ async function fromRendered(input: LookInput, rendered: RenderedPage): Promise<L
     requests: rendered.log.requests,
     scriptBodies: rendered.log.scriptBodies,
     globals: rendered.globals,
+    domProperties: rendered.domProperties,
     cookies: rendered.cookies,
   });
   const fromWindow = rendered.shopify ? windowGlobals(rendered.shopify) : null;

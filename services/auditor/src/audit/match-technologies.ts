@@ -1,7 +1,7 @@
 import type { IndexedElement } from "./dom-index.ts";
 import { clip, type Evidence } from "./evidence.ts";
 import type { PageView } from "./page-view.ts";
-import type { Technology, TechnologyData } from "./tech-data.ts";
+import type { DomRule, Technology, TechnologyData } from "./tech-data.ts";
 import { type TechPattern, versionFrom } from "./tech-patterns.ts";
 
 /** A raw match of one technology: summed confidence, the first version found, evidence. */
@@ -136,8 +136,9 @@ function matchGlobals(tech: Technology, view: PageView, hit: Hit) {
 
 function matchDom(tech: Technology, view: PageView, hit: Hit) {
   for (const rule of tech.dom) {
-    // Property tests need live elements; a rule made only of them is not judged on markup.
-    if (rule.properties && rule.attributes.length === 0 && !rule.text) continue;
+    matchDomProperties(rule, view, hit);
+    // A rule made only of property tests is not judged on markup.
+    if (rule.properties.length > 0 && rule.attributes.length === 0 && !rule.text) continue;
     const elements = view.dom.select(rule.selector, MAX_DOM_ELEMENTS);
     if (elements.length === 0) continue;
     const evidence: Evidence = { kind: "dom", value: clip(rule.selector, 120) };
@@ -157,6 +158,17 @@ function matchDom(tech: Technology, view: PageView, hit: Hit) {
     }
     const m = rule.text && firstTextMatch(rule.text, elements);
     if (rule.text && m) hit(rule.text, m, evidence);
+  }
+}
+
+/** Property tests, on the values the browser read in the page (static mode has none). */
+function matchDomProperties(rule: DomRule, view: PageView, hit: Hit) {
+  const values = view.domProperties.get(rule.selector);
+  for (const { name, pattern } of values ? rule.properties : []) {
+    const value = values?.get(name);
+    const m = value === undefined ? null : pattern.regex.exec(value);
+    const detail = clip(value ? `property ${name}=${value}` : `property ${name}`, 120);
+    if (m) hit(pattern, m, { kind: "dom", value: clip(rule.selector, 120), detail });
   }
 }
 

@@ -44,6 +44,11 @@ export interface PageView {
    */
   globals: Map<string, string>;
   globalsSource: "runtime" | "inline";
+  /**
+   * Selector to property to value, read from the rendered page's elements for the rules
+   * that test DOM properties (values as for globals); empty in static mode.
+   */
+  domProperties: Map<string, Map<string, string>>;
 }
 
 /**
@@ -70,6 +75,7 @@ export function staticPageView(
     cookies: cookiesFromHeaders(headers),
     globals: assignedGlobals(sources.inlineScripts),
     globalsSource: "inline",
+    domProperties: new Map(),
   };
 }
 
@@ -82,6 +88,8 @@ export interface RenderedInput {
   requests: PageRequest[];
   scriptBodies: string[];
   globals: Map<string, string>;
+  /** What the browser read for the property rules; none when left out. */
+  domProperties?: Map<string, Map<string, string>>;
   cookies: Array<{ name: string; value: string }>;
 }
 
@@ -112,6 +120,7 @@ export function renderedPageView(input: RenderedInput): PageView {
     cookies,
     globals: input.globals,
     globalsSource: "runtime",
+    domProperties: input.domProperties ?? new Map(),
   };
 }
 

@@ -17,8 +17,8 @@ export interface DomRule {
   selector: string;
   attributes: Array<{ name: string; pattern: TechPattern }>;
   text: TechPattern | null;
-  /** The rule also tests DOM properties, which only a running page has. */
-  properties: boolean;
+  /** Patterns for DOM properties of the selected elements, which only a running page has. */
+  properties: Array<{ name: string; pattern: TechPattern }>;
   /** 0..100, for a match of the selector alone (a `\;confidence:` tag after it). */
   confidence: number;
 }
@@ -44,6 +44,12 @@ export interface Technology {
   excludes: string[];
 }
 
+/** Properties to read from the elements a selector selects in the rendered page. */
+export interface DomPropertyQuery {
+  selector: string;
+  properties: string[];
+}
+
 export interface TechnologyData {
   technologies: Technology[];
   byName: Map<string, Technology>;
@@ -51,6 +57,8 @@ export interface TechnologyData {
   categories: Map<number, string>;
   /** Every global path some technology looks for, for the browser to read in one go. */
   jsPaths: string[];
+  /** The DOM rules that test properties, for the browser to read inside the page. */
+  domProperties: DomPropertyQuery[];
   /** The data set's package and version, for the audit's provenance. */
   source: string;
 }
@@ -86,6 +94,7 @@ function loadTechnologyData(): TechnologyData {
     byName: new Map(technologies.map((t) => [t.name, t])),
     categories,
     jsPaths,
+    domProperties: propertyQueries(technologies),
     source: `${PACKAGE}@${version ?? "?"} (enthec/webappanalyzer data, GPL-3.0)`,
   };
 }
@@ -146,7 +155,7 @@ function domRules(raw: unknown): DomRule[] {
       ...selectorTags(tagged),
       attributes: [],
       text: null,
-      properties: false,
+      properties: [],
     }));
   }
   if (typeof raw !== "object" || raw === null) return [];
@@ -160,9 +169,21 @@ function domRules(raw: unknown): DomRule[] {
       ...selectorTags(selector),
       attributes: keyed(spec.attributes).map(([name, pattern]) => ({ name, pattern })),
       text,
-      properties: typeof spec.properties === "object" && spec.properties !== null,
+      properties: keyed(spec.properties).map(([name, pattern]) => ({ name, pattern })),
     };
   });
+}
+
+/** One query per selector, with every property some rule on it tests. */
+function propertyQueries(technologies: Technology[]): DomPropertyQuery[] {
+  const bySelector = new Map<string, Set<string>>();
+  for (const rule of technologies.flatMap((t) => t.dom)) {
+    if (rule.properties.length === 0) continue;
+    const names = bySelector.get(rule.selector) ?? new Set<string>();
+    for (const { name } of rule.properties) names.add(name);
+    bySelector.set(rule.selector, names);
+  }
+  return [...bySelector].map(([selector, names]) => ({ selector, properties: [...names] }));
 }
 
 /** A selector may end in a confidence tag, as patterns do: `form#login\;confidence:40`. */

@@ -1,6 +1,6 @@
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import type { Browser, Page } from "playwright-core";
-import { readGlobalPaths, readShopifyObject } from "./page-probe.ts";
+import { readDomProperties, readGlobalPaths, readShopifyObject } from "./page-probe.ts";
 import { type RequestLog, routeRequests } from "./request-router.ts";
 
 export const VIEWPORT = { width: 1280, height: 800 };
@@ -19,6 +19,8 @@ export interface RenderOptions {
   timeoutMs: number;
   /** Global paths the fingerprints look for. */
   jsPaths: string[];
+  /** Element properties the fingerprints look for, by selector; none when left out. */
+  domProperties?: Array<{ selector: string; properties: string[] }>;
 }
 
 /** The home page as Chromium rendered it. */
@@ -29,6 +31,8 @@ export interface RenderedPage {
   document: { status: number; headers: Headers };
   log: RequestLog;
   globals: Map<string, string>;
+  /** Selector to property to value, as `readDomProperties` reads them. */
+  domProperties: Map<string, Map<string, string>>;
   /** `window.Shopify`'s facts, or null. */
   shopify: Record<string, unknown> | null;
   cookies: Array<{ name: string; value: string }>;
@@ -65,6 +69,7 @@ export async function renderPage(browser: Browser, options: RenderOptions): Prom
     await settle(log);
     const globals = await page.evaluate(readGlobalPaths, options.jsPaths);
     const shopify = await page.evaluate(readShopifyObject);
+    const domProperties = await readProperties(page, options.domProperties ?? []);
     const html = await page.content();
     const screenshot = await page
       .screenshot({ type: "png", timeout: STEP_TIMEOUT_MS })
@@ -77,6 +82,7 @@ export async function renderPage(browser: Browser, options: RenderOptions): Prom
       document: log.document,
       log,
       globals: new Map(Object.entries(globals)),
+      domProperties,
       shopify,
       cookies,
       screenshot,
@@ -97,6 +103,18 @@ async function load(page: Page, options: RenderOptions): Promise<boolean> {
     if (error instanceof Error && error.name === "TimeoutError") return true;
     throw error;
   }
+}
+
+/** Reads the fingerprints' element properties inside the page, as nested maps. */
+async function readProperties(
+  page: Page,
+  queries: Array<{ selector: string; properties: string[] }>,
+): Promise<Map<string, Map<string, string>>> {
+  if (queries.length === 0) return new Map();
+  const read = await page.evaluate(readDomProperties, queries);
+  return new Map(
+    Object.entries(read).map(([selector, values]) => [selector, new Map(Object.entries(values))]),
+  );
 }
 
 /** Waits until no request is in flight for a moment, or `SETTLE_MAX_MS` passed. */
