@@ -48,7 +48,25 @@ export function authRoutes(svc: ServiceContext<GatewayConfig>) {
   const auth = authOf(svc);
   // Mounted without a path argument, which would strip the prefix Better Auth routes on; the
   // plugin's prefix keeps the catch-all route inside `/api/auth`.
-  return new Elysia({ name: "better-auth", prefix: "/api/auth" }).mount(auth.handler);
+  return new Elysia({ name: "better-auth", prefix: "/api/auth" }).mount(async (request) =>
+    throttledLikeTheApi(await auth.handler(request)),
+  );
+}
+
+/**
+ * Better Auth's limiter answers `429 {"message"}` with `X-Retry-After`; the rest of the API
+ * answers `429 {"error", "retry_after", "code"}` with `Retry-After`. Clients see the latter
+ * everywhere (the original header stays).
+ */
+async function throttledLikeTheApi(response: Response): Promise<Response> {
+  if (response.status !== 429) return response;
+  const retryAfter = Number(response.headers.get("x-retry-after")) || 1;
+  const headers = new Headers(response.headers);
+  headers.set("content-type", "application/json");
+  headers.set("retry-after", String(retryAfter));
+  headers.delete("content-length");
+  const body = { error: "Rate limit exceeded", retry_after: retryAfter, code: "rate_limited" };
+  return new Response(JSON.stringify(body), { status: 429, headers });
 }
 
 function buildAuth(svc: ServiceContext<GatewayConfig>) {
