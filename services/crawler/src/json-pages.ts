@@ -42,8 +42,9 @@ export async function fetchJsonPage(
 
 /**
  * GETs a storefront JSON document; `url` is where its redirects ended. `body` is null for a
- * 404/410 (not read), HTML, garbage or a JSON value that is not an object. A 429 or 5xx throws a retryable error; a block (430,
- * 403 challenge, or a challenge page where JSON was asked for) throws "Blocked by the store".
+ * 404/410 (not read), HTML, garbage or a JSON value that is not an object. A 429 or 5xx throws
+ * a retryable error; a block (430, 403 challenge, or a challenge page where JSON was asked for)
+ * throws "Blocked by the store".
  */
 export async function fetchJsonObject(
   store: StoreLink,

@@ -71,7 +71,8 @@ export function isNonPublicAddress(address: string): boolean {
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes;
   const [first, second] = [(b0 << 8) | b1, (b2 << 8) | b3];
   return (
-    // ::/8 (unspecified, loopback), 64:ff9b:1::/48, 100::/64, fc00::/7, fe80::/10, fec0::/10, ff00::/8
+    // ::/8 (unspecified, loopback), 64:ff9b:1::/48, 100::/64, fc00::/7, fe80::/10,
+    // fec0::/10, ff00::/8
     (b0 & 0xe0) !== 0x20 ||
     // 2001::/23: Teredo (2001::/32), benchmarking (2001:2::/48), ORCHID and other IETF uses
     (first === 0x2001 && second < 0x0200) ||

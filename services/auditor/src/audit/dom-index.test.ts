@@ -23,6 +23,16 @@ test("compound selectors match as querySelectorAll would", () => {
   expect(tags("[data-k]")).toEqual(["span"]);
 });
 
+test("~= matches one whole word, never an empty value or one with spaces", () => {
+  const page = parseHTML(`<html><body><b data-k=""></b><i data-k="v1 v2"></i></body></html>`);
+  const index = indexDocument(page.document);
+  const words = (selector: string) => index.select(selector, 10).map((e) => e.tag);
+  expect(words("[data-k~='v1']")).toEqual(["i"]);
+  expect(words("[data-k~='v']")).toEqual([]);
+  expect(words("[data-k~='']")).toEqual([]);
+  expect(words("[data-k~='v1 v2']")).toEqual([]);
+});
+
 describe("combinators", () => {
   test("descendant: any ancestor, at any depth", () => {
     expect(tags("section em")).toEqual(["em"]);

@@ -73,8 +73,10 @@ function parseComplex(text: string): Complex | null {
 const ESCAPED = /\\(.)/g;
 const NAME = /^-?(?:[A-Za-z_]|\\.)(?:[\w-]|\\.)*/;
 const QUOTED = `"((?:[^"\\\\]|\\\\.)*)"|'((?:[^'\\\\]|\\\\.)*)'`;
+const ATTRIBUTE_NAME = `((?:[A-Za-z_:]|\\\\.)(?:[\\w:.-]|\\\\.)*)`;
+const ATTRIBUTE_VALUE = `(?:${QUOTED}|([^\\s\\]"']+))`;
 const ATTRIBUTE = new RegExp(
-  `^\\[\\s*((?:[A-Za-z_:]|\\\\.)(?:[\\w:.-]|\\\\.)*)\\s*(?:([*^$~|]?=)\\s*(?:${QUOTED}|([^\\s\\]"']+))\\s*(i)?\\s*)?\\]`,
+  `^\\[\\s*${ATTRIBUTE_NAME}\\s*(?:([*^$~|]?=)\\s*${ATTRIBUTE_VALUE}\\s*(i)?\\s*)?\\]`,
 );
 
 /** Reads one compound off the front of `text`; null when it is empty or unsupported. */
@@ -140,6 +142,8 @@ function attributeTest(
     case "$=":
       return (v) => v !== undefined && want !== "" && norm(v).endsWith(want);
     case "~=":
+      // A word list never holds an empty word or one with spaces in it.
+      if (want === "" || /\s/.test(want)) return () => false;
       return (v) => v !== undefined && norm(v).split(/\s+/).includes(want);
     default:
       return (v) => v !== undefined && (norm(v) === want || norm(v).startsWith(`${want}-`));
