@@ -25,6 +25,8 @@ export interface FakeFacilitator {
     settleFailure: string | null;
     /** With `settleFailure`: the transfer happens anyway and the answer names its hash. */
     settleFailureAfterTransfer: boolean;
+    /** `/settle` answers `success: false` with neither a reason nor a transaction. */
+    settleFailureBare: boolean;
     verifyDelayMs: number;
     /** The transfer happens, then the answer is held back this long. */
     settleDelayMs: number;
@@ -51,6 +53,7 @@ export function startFacilitator(): FakeFacilitator {
       insufficientFunds: false,
       settleFailure: null,
       settleFailureAfterTransfer: false,
+      settleFailureBare: false,
       verifyDelayMs: 0,
       settleDelayMs: 0,
       settleBroken: false,
@@ -89,6 +92,7 @@ export function startFacilitator(): FakeFacilitator {
   const settle = async (body: Body) => {
     fake.calls.settle++;
     if (fake.mode.settleBroken) return new Response("internal error", { status: 500 });
+    if (fake.mode.settleFailureBare) return Response.json({ success: false });
     const auth = body.paymentPayload?.payload?.authorization;
     const network = body.paymentRequirements?.network;
     const reason = fake.mode.settleFailure ?? (await problem(body, fake));

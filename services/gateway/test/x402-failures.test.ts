@@ -93,6 +93,24 @@ describe("settlement", () => {
     expect((await pay(header)).res.status).toBe(402);
   });
 
+  test("a settle failure with neither a reason nor a transaction is final: 402, not unknown", async () => {
+    const { header, nonce } = await signed();
+    const jobs = await paid.jobCount();
+    paid.facilitator.mode.settleFailureBare = true;
+    try {
+      const { res, body } = await pay(header);
+      expect(res.status).toBe(402);
+      expect(body.error).toBe("settle_failed");
+      expect(settlementOf(res)).toMatchObject({ success: false, errorReason: "settle_failed" });
+    } finally {
+      paid.facilitator.mode.settleFailureBare = false;
+    }
+    expect(await paid.jobCount()).toBe(jobs);
+    const row = await paid.payment(payer.address, nonce);
+    expect(row).toMatchObject({ status: "failed", errorReason: "settle_failed" });
+    expect((await pay(header)).res.status).toBe(402);
+  });
+
   for (const reason of ["unexpected_settle_error", "invalid_transaction_state"]) {
     test(`a settle failure "${reason}" may be on chain: unknown, 503, reconciled later`, async () => {
       const { header, nonce } = await signed();

@@ -43,6 +43,8 @@ const IN_FLIGHT: PaymentStatus[] = ["claimed", "settling", "unknown"];
  * transaction, or the transaction was sent and then reported as failed.
  */
 const MAYBE_ON_CHAIN_REASONS = new Set(["unexpected_settle_error", "invalid_transaction_state"]);
+/** The reason stored and answered for a settle failure the facilitator gave no reason for. */
+const UNEXPLAINED_SETTLE_FAILURE = "settle_failed";
 
 /**
  * For a caller with neither an API key nor a session: 401 when x402 is off, 402 (with the
@@ -141,10 +143,11 @@ async function settleAndQueue(
 }
 
 /**
- * A settlement the facilitator reports as failed. One that may have reached the chain (see
- * `MAYBE_ON_CHAIN_REASONS`, or any answer naming a transaction) stays `unknown` for the
- * reconciler and gets 503: marking it `failed` would let the payer sign again and pay twice.
- * Any other failure is final: 402 with the reason and a failure `X-PAYMENT-RESPONSE`.
+ * A settlement the facilitator reports as failed. One that may have reached the chain (an
+ * explicit reason in `MAYBE_ON_CHAIN_REASONS`, or any answer naming a transaction) stays
+ * `unknown` for the reconciler and gets 503: marking it `failed` would let the payer sign again
+ * and pay twice. Any other failure, one without a reason included, is final: 402 with the
+ * reason (`settle_failed` when none was given) and a failure `X-PAYMENT-RESPONSE`.
  */
 async function settlementRefused(
   deps: GatewayDeps,
@@ -154,7 +157,7 @@ async function settlementRefused(
 ): Promise<Reply> {
   const { db, log } = deps.svc;
   const key = { payer: payment.payer, nonce: payment.nonce };
-  const reason = answer.errorReason ?? "unexpected_settle_error";
+  const reason = answer.errorReason || UNEXPLAINED_SETTLE_FAILURE;
   const transaction = answer.transaction || null;
   if (transaction || MAYBE_ON_CHAIN_REASONS.has(reason)) {
     await markPayment(db, key, "unknown", { errorReason: reason, transaction });
