@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { collections, jobs, pages, products } from "@shopsniffer/shared/db/schema";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { isoNow } from "@shopsniffer/shared/time";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { reportProduct, reportText } from "../src/routes/report-body.ts";
 import { type GatewayHarness, startGateway } from "./harness.ts";
 
@@ -100,7 +100,7 @@ test("the report is written one page of products at a time, in product id order"
   const id = await insertCatalog();
   const job = { id, domain: "maison.example", status: "completed" };
   const pieces: string[] = [];
-  for await (const piece of reportText(gw.svc.db, job, 7)) pieces.push(piece);
+  for await (const piece of await reportText(gw.svc.db, job, 7)) pieces.push(piece);
   // The head, ceil(45 / 7) = 7 pages of products, the tail.
   expect(pieces).toHaveLength(9);
   expect(pieces.join("")).toBe(JSON.stringify(await expectedReport(id)));
@@ -129,4 +129,13 @@ test("a job without products answers an empty list with zero counts", async () =
     collections: [],
     pages: [],
   });
+});
+
+// Last in this file: it drops a table of the harness's own database.
+test("a database error before the products is an error answer, not a cut-short 200", async () => {
+  const id = await insertCatalog();
+  await gw.svc.db.write((db) => db.run(sql`drop table pages`));
+  const response = await gw.request(`/api/reports/${id}`);
+  expect(response.status).toBe(500);
+  expect(await response.json()).toEqual({ error: "Internal server error", code: "internal" });
 });

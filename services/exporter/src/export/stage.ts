@@ -2,11 +2,11 @@ import { DOWNLOADS } from "@shopsniffer/shared/contracts/downloads";
 import { finishStep, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import { openStorage } from "@shopsniffer/shared/storage/open-storage";
+import { textStream } from "@shopsniffer/shared/text-stream";
 import type { ExporterService } from "../config.ts";
 import { CSV_CONTENT_TYPE, type ExportFile, JSON_CONTENT_TYPE, saveJobFiles } from "./job-files.ts";
 import { type ProductCounts, productsCsvText, productsJsonText } from "./products-export.ts";
 import { buildCollectionsJson, buildPagesJson } from "./site-files.ts";
-import { textStream } from "./text-stream.ts";
 
 /** The `export` stage: streams the download files from the stored rows into storage. */
 export function exportStage(svc: ExporterService): StageSpec {

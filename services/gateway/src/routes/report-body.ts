@@ -17,17 +17,19 @@ export interface ReportJob {
 
 /**
  * The report of a job (`GET /reports/:id`) as JSON text in pieces: the same bytes as
- * `JSON.stringify` of the whole report, but products are read and written `pageSize` at a
- * time in product id order, so memory holds one page whatever the catalog's size (garbage is
- * collected between pages once memory is high, see collectGarbageIfOver).
- * `counts.products` is counted first and the list stops there: for a job still indexing, the
- * list is what was stored when the report started, give or take products stored meanwhile.
+ * `JSON.stringify` of the whole report. The counts, collections and pages are read before this
+ * resolves, so a database error there rejects it (an error response, not a cut 200); only the
+ * products are read while the pieces are pulled, `pageSize` at a time in product id order, so
+ * memory holds one page whatever the catalog's size (garbage is collected between pages once
+ * memory is high, see collectGarbageIfOver). `counts.products` is counted first and the list
+ * stops there: for a job still indexing, the list is what was stored when the report started,
+ * give or take products stored meanwhile.
  */
-export async function* reportText(
+export async function reportText(
   handle: Db,
   job: ReportJob,
   pageSize = REPORT_PRODUCT_PAGE,
-): AsyncGenerator<string> {
+): Promise<AsyncGenerator<string>> {
   const { db } = handle;
   const [productTotal, collectionRows, pageRows] = await Promise.all([
     db.select({ n: count() }).from(products).where(eq(products.jobId, job.id)),
@@ -40,8 +42,6 @@ export async function* reportText(
     pages: pageRows.length,
   };
   const head = { id: job.id, domain: job.domain, status: job.status };
-  yield `{"job":${JSON.stringify(head)},"counts":${JSON.stringify(counts)},"products":[`;
-  yield* productsText(handle, job.id, counts.products, pageSize);
   const collectionItems = collectionRows.map((row) => ({
     id: row.collectionId,
     title: row.title,
@@ -56,7 +56,17 @@ export async function* reportText(
     handle: row.handle,
     body_html: row.bodyHtml,
   }));
-  yield `],"collections":${JSON.stringify(collectionItems)},"pages":${JSON.stringify(pageItems)}}`;
+  return framed(
+    `{"job":${JSON.stringify(head)},"counts":${JSON.stringify(counts)},"products":[`,
+    productsText(handle, job.id, counts.products, pageSize),
+    `],"collections":${JSON.stringify(collectionItems)},"pages":${JSON.stringify(pageItems)}}`,
+  );
+}
+
+async function* framed(head: string, body: AsyncIterable<string>, tail: string) {
+  yield head;
+  yield* body;
+  yield tail;
 }
 
 /** Up to `total` products of the job as comma-separated JSON, one page per piece. */
@@ -123,20 +133,4 @@ function splitTags(tags: unknown): string[] {
         .map((s) => s.trim())
         .filter(Boolean)
     : [];
-}
-
-/** UTF-8 bytes of text pieces, each produced only when the client's side asks for more. */
-export function textBody(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator = pieces[Symbol.asyncIterator]();
-  return new ReadableStream({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
 }
