@@ -21,6 +21,13 @@ const storeOrigins = z
     return map;
   });
 
+/** An on/off setting: `true` or `1`, `false` or `0`. */
+export const booleanSetting = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+
 const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Settings every service reads. Each has a default that works on one machine. */

@@ -1,16 +1,10 @@
 import { z } from "zod";
-import { type BaseConfig, baseConfigSchema } from "@shopsniffer/shared/config";
+import { type BaseConfig, baseConfigSchema, booleanSetting } from "@shopsniffer/shared/config";
 import { storageConfigShape } from "@shopsniffer/shared/storage/open-storage";
 import { authConfigShape } from "./auth/settings.ts";
 import { rateLimitConfigShape } from "./rate-limit.ts";
 import { socketLimitConfigShape } from "./routes/socket-limits.ts";
 import { checkX402Network, x402ConfigShape } from "./x402/config.ts";
-
-const flag = (fallback: boolean) =>
-  z
-    .enum(["true", "false", "1", "0"])
-    .default(fallback ? "true" : "false")
-    .transform((v) => v === "true" || v === "1");
 
 /** Gateway settings on top of the shared ones. */
 export const gatewayConfigSchema = baseConfigSchema
@@ -24,13 +18,13 @@ export const gatewayConfigSchema = baseConfigSchema
       .positive()
       .default(64 * 1024),
     /** Check that a domain is a reachable, public Shopify store before accepting a job. */
-    STORE_CHECK_ON_CREATE: flag(true),
+    STORE_CHECK_ON_CREATE: booleanSetting(true),
     LISTEN_HOST: z.string().default("0.0.0.0"),
     /**
      * Accepts webhook URLs on loopback and private addresses ("true" for tests and closed
      * networks); the exporter reads the same variable when it delivers.
      */
-    WEBHOOK_ALLOW_PRIVATE: flag(false),
+    WEBHOOK_ALLOW_PRIVATE: booleanSetting(false),
     /** How often to look for jobs left `pending` by a gateway that died; 0 turns it off. */
     JOB_PENDING_SWEEP_MS: z.coerce.number().int().nonnegative().default(30_000),
     /** A job still `pending` this long after its creation is queued again by that sweep. */

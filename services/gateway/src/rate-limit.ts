@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { booleanSetting } from "@shopsniffer/shared/config";
 import type { Db } from "@shopsniffer/shared/db/client";
 import type { Principal } from "./auth/principal.ts";
 import { StatusError } from "./auth/status-error.ts";
@@ -8,10 +9,7 @@ const perWindow = (fallback: number) => z.coerce.number().int().min(0).default(f
 
 /** Job-creation limits (spread into the gateway's config schema). 0 turns one limit off. */
 export const rateLimitConfigShape = {
-  RATE_LIMIT_ENABLED: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  RATE_LIMIT_ENABLED: booleanSetting(true),
   /** Length of the fixed counting window. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Jobs one API key may create per window. */

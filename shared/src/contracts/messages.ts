@@ -24,7 +24,7 @@ export type StepStatus = z.infer<typeof stepStatusSchema>;
  * 429), `blocked` (430 or a bot challenge). The refusals: `not_shopify`, `password_protected`
  * (also the error `code` when `POST /api/jobs` refuses a store with 422).
  */
-export const jobOutcomeSchema = z.enum([
+export const JOB_OUTCOMES = [
   "complete",
   "partial",
   "endpoints_disabled",
@@ -32,7 +32,8 @@ export const jobOutcomeSchema = z.enum([
   "blocked",
   "not_shopify",
   "password_protected",
-]);
+] as const;
+export const jobOutcomeSchema = z.enum(JOB_OUTCOMES);
 export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
 
 /** The outcomes that refuse a store rather than classify its catalog. */

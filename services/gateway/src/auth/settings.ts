@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { booleanSetting } from "@shopsniffer/shared/config";
 
 /** A comma-separated list of origins (`https://app.example.com`), normalised; invalid ones fail. */
 const originList = z
@@ -76,10 +77,7 @@ export const authConfigShape = {
    * Better Auth's own limiter on `/api/auth`, counted per client address and path in the
    * database, so all replicas share the counts. `false` turns it off (tests, load tests).
    */
-  AUTH_RATE_LIMIT_ENABLED: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  AUTH_RATE_LIMIT_ENABLED: booleanSetting(true),
   /** Window of that limiter on auth paths without a stricter built-in rule. */
   AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(10),
   /**

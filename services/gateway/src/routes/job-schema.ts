@@ -4,6 +4,7 @@
  * real job's JSON against these schemas with unknown properties refused.
  */
 import { t } from "elysia";
+import { JOB_OUTCOMES } from "@shopsniffer/shared/contracts/messages";
 import { steps } from "@shopsniffer/shared/contracts/stages";
 import { errorBody } from "../schemas.ts";
 import { insightsSchema } from "./insights-schema.ts";
@@ -134,18 +135,7 @@ export const jobSchema = t.Object(
     progress,
     retry_of: nullableString("The job this one retries; null for a first run."),
     outcome: nullable(
-      oneOf(
-        [
-          "complete",
-          "partial",
-          "endpoints_disabled",
-          "rate_limited",
-          "blocked",
-          "not_shopify",
-          "password_protected",
-        ],
-        "An outcome name (docs/crawling.md).",
-      ),
+      oneOf([...JOB_OUTCOMES], "An outcome name (docs/crawling.md)."),
       "The job's result classification (docs/crawling.md, Outcomes); null until known.",
     ),
     shop_meta: shopMetaSchema,

@@ -1,5 +1,6 @@
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { booleanSetting } from "@shopsniffer/shared/config";
 
 const millis = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -11,10 +12,7 @@ const TESTNET_ONLY_FACILITATOR_HOST = "x402.org";
  * `X402_ENABLED` is true and `X402_PAY_TO` is set. Money is integer atomic units only.
  */
 export const x402ConfigShape = {
-  X402_ENABLED: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+  X402_ENABLED: booleanSetting(true),
   /** The address that receives the USDC; stored checksummed. */
   X402_PAY_TO: z
     .string()
