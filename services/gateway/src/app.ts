@@ -19,7 +19,8 @@ import { reportRoutes } from "./routes/reports.ts";
 
 /**
  * The HTTP app: the API under `/api`, the OpenAPI document at `/api/openapi.json`, and the
- * human report page at `/report/:id`. Every error leaves as `{ error, code }`.
+ * human report page at `/report/:id`. Every error leaves as `{ error, code }`; a 401 may add
+ * a `message` saying what to fix.
  */
 export function createApp(deps: GatewayDeps) {
   const api = new Elysia({ prefix: "/api", normalize: false })

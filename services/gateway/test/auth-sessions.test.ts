@@ -81,7 +81,11 @@ describe("Better Auth at /api/auth", () => {
     const forged = await postJob(gw, { cookie: "better-auth.session_token=forged.value" });
     expect(forged).toMatchObject({
       status: 401,
-      body: { error: "Session expired or invalid; sign in again", code: "unauthorized" },
+      body: {
+        error: "Unauthorized",
+        code: "session_invalid",
+        message: "Session expired or invalid; sign in again",
+      },
     });
     const user = await signUp(gw);
     const out = await gw.fetch(
@@ -111,14 +115,19 @@ describe("Authorization header", () => {
     expect(both.status).toBe(201);
   });
 
-  test("an unknown key is 401; a malformed header or two different keys, 401 saying why", async () => {
+  test("an unknown key is 401; a malformed header or two different keys, 401 with a code saying why", async () => {
     const unknown = await postJob(gw, { authorization: "Bearer ss_live_unknown" });
-    expect(unknown).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual({ error: "Unauthorized", code: "unauthorized" });
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", gw.apiKey]) {
       const res = await postJob(gw, { authorization });
       expect({ authorization, status: res.status, body: res.body }).toMatchObject({
         status: 401,
-        body: { error: 'Authorization must be "Bearer <API key>"', code: "unauthorized" },
+        body: {
+          error: "Unauthorized",
+          code: "authorization_malformed",
+          message: 'Authorization must be "Bearer <API key>"',
+        },
       });
     }
     const user = await signUp(gw);
@@ -131,7 +140,11 @@ describe("Authorization header", () => {
     });
     expect(mixed).toMatchObject({
       status: 401,
-      body: { error: "X-API-Key and Authorization carry different API keys" },
+      body: {
+        error: "Unauthorized",
+        code: "api_key_conflict",
+        message: "X-API-Key and Authorization carry different API keys",
+      },
     });
   });
 });
@@ -284,7 +297,7 @@ describe("credential order with x402 on", () => {
       const refused = await postJob(paying, forged);
       expect(refused).toMatchObject({
         status: 401,
-        body: { error: "Session expired or invalid; sign in again" },
+        body: { error: "Unauthorized", code: "session_invalid" },
       });
       const user = await signUp(paying);
       const out = await paying.fetch(

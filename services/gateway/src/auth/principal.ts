@@ -1,9 +1,8 @@
-import { AppError } from "@shopsniffer/shared/errors";
 import type { GatewayDeps } from "../deps.ts";
 import { findActiveKey } from "./api-keys.ts";
 import { authOf } from "./better-auth.ts";
 import { isCrossSiteRequest } from "./origins.ts";
-import { forbidden } from "./status-error.ts";
+import { forbidden, StatusError } from "./status-error.ts";
 
 /**
  * Who is calling: an API key (its owner is a Better Auth user id, or null for an operator's key
@@ -49,7 +48,7 @@ async function fromRequest(deps: GatewayDeps, request: Request): Promise<Princip
   if (!found) {
     // A browser may keep sending a stale cookie beside a payment; without one, say so.
     if (request.headers.has("x-payment")) return null;
-    throw unauthorized("Session expired or invalid; sign in again");
+    throw unauthorized("session_invalid", "Session expired or invalid; sign in again");
   }
   if (!SAFE_METHODS.has(request.method) && isCrossSiteRequest(deps.svc.config, request)) {
     throw forbidden("Cross-site request refused; use an API key from other origins");
@@ -66,9 +65,11 @@ function presentedApiKey(request: Request): string | null {
   const authorization = request.headers.get("authorization");
   if (authorization === null) return header;
   const bearer = BEARER.exec(authorization)?.[1];
-  if (!bearer) throw unauthorized('Authorization must be "Bearer <API key>"');
+  if (!bearer) {
+    throw unauthorized("authorization_malformed", 'Authorization must be "Bearer <API key>"');
+  }
   if (header !== null && header !== bearer) {
-    throw unauthorized("X-API-Key and Authorization carry different API keys");
+    throw unauthorized("api_key_conflict", "X-API-Key and Authorization carry different API keys");
   }
   return bearer;
 }
@@ -89,7 +90,21 @@ export async function requireSession(deps: GatewayDeps, request: Request) {
   return principal;
 }
 
-/** 401; `message` says what to fix when the caller sent a credential that cannot work. */
-export function unauthorized(message = "Unauthorized"): AppError {
-  return new AppError("unauthorized", message);
+/**
+ * Why a request is a 401, answered as `code`: a presented credential that cannot work says
+ * which (`session_invalid`, `authorization_malformed`, `api_key_conflict`); a missing, unknown
+ * or revoked one is plain `unauthorized`.
+ */
+export type UnauthorizedCode =
+  | "unauthorized"
+  | "session_invalid"
+  | "authorization_malformed"
+  | "api_key_conflict";
+
+/**
+ * 401 in the contract's shape, `{ "error": "Unauthorized" }`, with the reason as `code` and,
+ * when the caller has something to fix, a human `message` saying what.
+ */
+export function unauthorized(code: UnauthorizedCode = "unauthorized", message?: string) {
+  return new StatusError(401, { error: "Unauthorized", code, ...(message ? { message } : {}) });
 }
