@@ -4,6 +4,7 @@ import { publishEvent } from "@shopsniffer/shared/jobs/events";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { failJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { publishStage } from "@shopsniffer/shared/nats/stage-runner";
+import type { ServiceContext } from "@shopsniffer/shared/service";
 import { isoNow } from "@shopsniffer/shared/time";
 import type { GatewayDeps } from "./deps.ts";
 
@@ -47,14 +48,7 @@ export async function enqueueJob(
   try {
     await new ProgressReporter(svc.js, svc.names, svc.db).status(job.id, "sitemap", 0);
     await publishStage(svc, job.id, "sitemap");
-    await publishEvent(svc.js, svc.names, "job.created", {
-      job_id: job.id,
-      domain: job.domain,
-      slug: job.slug,
-      user_id: job.userId,
-      retry_of: job.retryOf,
-      at: job.createdAt,
-    });
+    await publishJobCreated(svc, job);
   } catch (error) {
     svc.log.error({ jobId: job.id, err: error }, "job could not be queued");
     const failure = { code: "unavailable" as const, message: QUEUE_DOWN, retryable: false };
@@ -62,6 +56,24 @@ export async function enqueueJob(
     throw new AppError("unavailable", QUEUE_DOWN);
   }
   return job;
+}
+
+/**
+ * Announces a stored job on the events stream (`job.created`). The enqueue path and the
+ * pending-job sweeper (for a job whose gateway died before announcing it) both send it.
+ */
+export async function publishJobCreated(
+  svc: Pick<ServiceContext, "js" | "names">,
+  job: JobRow,
+): Promise<void> {
+  await publishEvent(svc.js, svc.names, "job.created", {
+    job_id: job.id,
+    domain: job.domain,
+    slug: job.slug,
+    user_id: job.userId,
+    retry_of: job.retryOf,
+    at: job.createdAt,
+  });
 }
 
 function emptyJob(): Omit<JobRow, keyof NewJob | "id" | "status" | "createdAt" | "updatedAt"> {

@@ -1,18 +1,21 @@
 import { jobs } from "@shopsniffer/shared/db/schema";
-import { publishEvent } from "@shopsniffer/shared/jobs/events";
 import type { JobRow } from "@shopsniffer/shared/jobs/state";
 import { publishStage } from "@shopsniffer/shared/nats/stage-runner";
+import { PIPELINE_DUPLICATE_WINDOW_MS } from "@shopsniffer/shared/nats/streams";
 import type { ServiceContext } from "@shopsniffer/shared/service";
 import { isoNow } from "@shopsniffer/shared/time";
 import { and, asc, eq, lt } from "drizzle-orm";
+import { publishJobCreated } from "./enqueue.ts";
 
 /** Jobs looked at per sweep, oldest first; the rest wait for the next one. */
 const SWEEP_BATCH = 100;
 /**
  * Below this age a repeated publish of a job's first stage is always dropped by JetStream
- * (the pipeline stream's duplicate window is 10 minutes), whatever the queue holds.
+ * (inside the pipeline stream's duplicate window), whatever the queue holds. A minute short of
+ * the window, for the time between stamping `created_at` and the first publish, and for
+ * clocks of replicas that disagree a little.
  */
-const DEDUP_SAFE_AGE_MS = 9 * 60_000;
+const DEDUP_SAFE_AGE_MS = PIPELINE_DUPLICATE_WINDOW_MS - 60_000;
 
 export interface PendingSweepSettings {
   /** Time between sweeps; 0 turns the sweeper off. */
@@ -73,14 +76,7 @@ async function requeue(svc: ServiceContext, job: JobRow): Promise<boolean> {
   const ack = await publishStage(svc, job.id, "sitemap");
   if (ack.duplicate) return false;
   // The gateway died before announcing the job, too.
-  await publishEvent(svc.js, svc.names, "job.created", {
-    job_id: job.id,
-    domain: job.domain,
-    slug: job.slug,
-    user_id: job.userId,
-    retry_of: job.retryOf,
-    at: job.createdAt,
-  });
+  await publishJobCreated(svc, job);
   return true;
 }
 

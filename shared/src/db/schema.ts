@@ -32,7 +32,11 @@ export const jobs = sqliteTable(
     errorMessage: text("error_message"),
     errorAttempts: integer("error_attempts"),
   },
-  (t) => [index("jobs_domain_created").on(t.domain, t.createdAt)],
+  (t) => [
+    index("jobs_domain_created").on(t.domain, t.createdAt),
+    // The pending-job sweeper's `status = 'pending' and created_at < ?`, on every replica.
+    index("jobs_status_created").on(t.status, t.createdAt),
+  ],
 );
 
 /** What each step of a job did: one row per job and step, upserted on every attempt. */

@@ -3,6 +3,12 @@ import type { NatsNames } from "../contracts/subjects.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The pipeline stream's duplicate window: a stage message published again with the same msgID
+ * within this long is dropped by JetStream.
+ */
+export const PIPELINE_DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
+
 /** Progress history kept per job: enough for a late WebSocket client to replay a whole job. */
 const PROGRESS_MAX_MSGS_PER_JOB = 5_000;
 
@@ -24,7 +30,7 @@ export async function ensureStreams(
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     num_replicas: replicas,
-    duplicate_window: nanos(10 * 60 * 1000),
+    duplicate_window: nanos(PIPELINE_DUPLICATE_WINDOW_MS),
   });
   await upsertStream(jsm, {
     name: names.progressStream,

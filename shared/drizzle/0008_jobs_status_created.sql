@@ -1,0 +1,1 @@
+CREATE INDEX `jobs_status_created` ON `jobs` (`status`,`created_at`);
