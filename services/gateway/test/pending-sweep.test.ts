@@ -93,6 +93,18 @@ test("an old pending job still waiting in a busy queue is not queued twice", asy
   await pickedUp(lost, waiting);
 });
 
+test("the sweeper's query of old pending jobs searches the (status, created_at) index", async () => {
+  const plan = await svc.db.client.execute({
+    sql:
+      "EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'pending' AND created_at < ? " +
+      "ORDER BY created_at LIMIT 100",
+    args: [isoNow()],
+  });
+  const details = plan.rows.map((row) => String(row.detail));
+  expect(details.join("\n")).toContain("SEARCH jobs USING INDEX jobs_status_created");
+  expect(details.join("\n")).not.toContain("TEMP B-TREE");
+});
+
 test("the stack completes a job a crashed gateway left pending", async () => {
   const store = await startStorefront({ store: generateDemoStore({ productCount: 20 }) });
   const stackWorld = await createTestWorld({ STORE_ORIGINS: `${DEMO_DOMAIN}=${store.origin}` });
