@@ -18,7 +18,11 @@ const MIN_STATUS_STEP = 0.01;
 /** Steps whose last published fraction is remembered, at most (older ones are forgotten). */
 const MAX_TRACKED_STEPS = 1_000;
 
-/** Publishes progress events of one job to its subject in the progress stream. */
+/**
+ * Publishes progress events of one job to its subject in the progress stream. With `signal`
+ * (a stage attempt's), every call throws its reason once it fired: an attempt abandoned at its
+ * deadline publishes nothing more and stops at its next report.
+ */
 export class ProgressReporter {
   private readonly lastFraction = new Map<string, number>();
 
@@ -26,6 +30,7 @@ export class ProgressReporter {
     private readonly js: JetStreamClient,
     private readonly names: NatsNames,
     private readonly db: Db,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -34,6 +39,7 @@ export class ProgressReporter {
    * The job's end (`complete`, `error`) gets the job's `outcome` when it does not carry one.
    */
   async publish(event: ProgressEvent): Promise<void> {
+    this.signal?.throwIfAborted();
     const checked = progressEventSchema.parse(await this.withOutcome(event));
     const once = onceKey(checked);
     await this.js.publish(this.names.progress(checked.job_id), JSON.stringify(checked), {
@@ -94,6 +100,7 @@ export class ProgressReporter {
    * `MIN_STATUS_STEP` since the last event of the step does nothing.
    */
   async status(jobId: string, step: Step, fraction: number): Promise<void> {
+    this.signal?.throwIfAborted();
     if (!this.due(`${jobId}:${step}`, fraction)) return;
     await refreshCounts(this.db, jobId);
     await saveProgress(this.db, jobId, step, overallProgress(step, fraction));

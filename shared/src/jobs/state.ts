@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, notInArray, type SQL, sql } from "drizzle-orm";
 import type { StepStatus } from "../contracts/messages.ts";
 import type { Step } from "../contracts/stages.ts";
 import type { Db } from "../db/client.ts";
@@ -13,36 +13,67 @@ export async function getJob(handle: Db, jobId: string): Promise<JobRow | undefi
   return handle.db.query.jobs.findFirst({ where: eq(jobs.id, jobId) });
 }
 
-/** Marks `step` running for attempt `attempt` and moves the job to `processing`. */
-export async function startStep(handle: Db, jobId: string, step: Step, attempt: number) {
+/** Job statuses no stage may move a job out of. */
+const FINISHED = ["completed", "errored"] as const;
+
+/** The job `jobId`, while it is not finished: a late attempt's writes must not revive it. */
+function openJob(jobId: string): SQL | undefined {
+  return and(eq(jobs.id, jobId), notInArray(jobs.status, [...FINISHED]));
+}
+
+/** True while the job `jobId` exists and is not finished, as a condition on other tables. */
+function jobIsOpen(jobId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${jobs} WHERE ${openJob(jobId)})`;
+}
+
+/**
+ * Marks `step` running for attempt `attempt` and moves the job to `processing`. False, and
+ * nothing written, when the job is already `completed` or `errored`.
+ */
+export async function startStep(
+  handle: Db,
+  jobId: string,
+  step: Step,
+  attempt: number,
+): Promise<boolean> {
   // Step times keep milliseconds (most steps take less than a second); the API trims them.
   const started = new Date().toISOString();
   const now = isoNow();
-  await handle.write(async (db) => {
+  return handle.write(async (db) => {
+    const moved = await db
+      .update(jobs)
+      .set({ status: "processing", currentStep: step, updatedAt: now })
+      .where(openJob(jobId))
+      .returning({ id: jobs.id });
+    if (moved.length === 0) return false;
     await db
       .insert(jobSteps)
       .values({ jobId, step, status: "running", attempts: attempt, startedAt: started })
       .onConflictDoUpdate({
         target: [jobSteps.jobId, jobSteps.step],
         set: { status: "running", attempts: attempt, startedAt: started, finishedAt: null },
+        setWhere: jobIsOpen(jobId),
       });
-    await db
-      .update(jobs)
-      .set({ status: "processing", currentStep: step, updatedAt: now })
-      .where(eq(jobs.id, jobId));
+    return true;
   });
 }
 
-/** Records how a step ended, with a few facts about what it did. */
+/**
+ * Records how a step ended, with a few facts about what it did. With `attempt`, only while the
+ * step row is that attempt's, so an attempt abandoned at its deadline cannot overwrite its
+ * retry. False, and nothing written, for a finished job or another attempt's row.
+ */
 export async function finishStep(
   handle: Db,
   jobId: string,
   step: Step,
   status: Exclude<StepStatus, "running" | "errored">,
   detail: Record<string, unknown> = {},
-) {
+  attempt?: number,
+): Promise<boolean> {
   const now = new Date().toISOString();
-  await handle.write((db) =>
+  const sameAttempt = attempt === undefined ? undefined : eq(jobSteps.attempts, attempt);
+  const rows = await handle.write((db) =>
     db
       .update(jobSteps)
       .set({
@@ -52,8 +83,10 @@ export async function finishStep(
         durationMs: sql`CAST(
           (julianday(${now}) - julianday(${jobSteps.startedAt})) * 86400000 AS INTEGER)`,
       })
-      .where(sql`${jobSteps.jobId} = ${jobId} AND ${jobSteps.step} = ${step}`),
+      .where(and(eq(jobSteps.jobId, jobId), eq(jobSteps.step, step), sameAttempt, jobIsOpen(jobId)))
+      .returning({ step: jobSteps.step }),
   );
+  return rows.length > 0;
 }
 
 /** Marks the job `errored` at `step`; the job and everything indexed so far stay stored. */
@@ -103,7 +136,8 @@ export async function refreshCounts(handle: Db, jobId: string) {
 
 /**
  * Stores overall progress (0..1) on the job row, for status polls and late joiners. Progress
- * only moves forward: a stage that runs again keeps the furthest point reached.
+ * only moves forward: a stage that runs again keeps the furthest point reached. A finished job
+ * is left as it is.
  */
 export async function saveProgress(handle: Db, jobId: string, step: Step, progress: number) {
   const permille = Math.round(progress * 1000);
@@ -116,6 +150,6 @@ export async function saveProgress(handle: Db, jobId: string, step: Step, progre
         progress: sql`MAX(${jobs.progress}, ${permille})`,
         updatedAt: isoNow(),
       })
-      .where(eq(jobs.id, jobId)),
+      .where(openJob(jobId)),
   );
 }

@@ -1,6 +1,7 @@
 import type { Consumer, JsMsg, NatsConnection } from "nats";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { deadlineError } from "./deadline.ts";
 
 /**
  * A message while this process owns it. Once handed back on shutdown, its handler may still
@@ -11,10 +12,17 @@ export interface Lease {
   handedBack: boolean;
   /**
    * Fires when the message's deadline passes (`PullLoopOptions.deadlineMs`), its reason an
-   * `AppError` naming the deadline. Heartbeats stop then, so a handler that ignores it gets
-   * its message back from NATS after the ack wait at the latest.
+   * `AppError` naming the deadline, or when the message is handed back on shutdown. Heartbeats
+   * stop then, so a handler that ignores it gets its message back from NATS after the ack
+   * wait at the latest.
    */
   signal: AbortSignal;
+  /**
+   * Keeps this message's concurrency slot taken until `work` settles, even after the handler
+   * returned: work abandoned at the deadline still uses its CPU, memory or browser, so the
+   * loop pulls no message in its place until it has ended.
+   */
+  holdSlot(work: Promise<unknown>): void;
 }
 
 export interface PullLoopOptions {
@@ -47,7 +55,7 @@ export function pullLoop(
   options: PullLoopOptions,
   handle: (lease: Lease) => Promise<void>,
 ): () => Promise<void> {
-  const running = new Map<Promise<void>, Lease>();
+  const running = new Map<Promise<void>, Held>();
   let stopped = false;
   let wake = () => {};
   const stopSignal = new Promise<void>((resolve) => {
@@ -64,12 +72,13 @@ export function pullLoop(
         msg?.nak();
         continue;
       }
-      const deadline = new AbortController();
-      const lease: Lease = { msg, handedBack: false, signal: deadline.signal };
+      const held = holdable(msg);
+      const { lease, deadline } = held;
       const task = withHeartbeat(lease, options, deadline, () => handle(lease))
         .catch((error) => handlerCrashed(options.log, lease, error))
+        .then(() => outlived(options.log, held))
         .finally(() => running.delete(task));
-      running.set(task, lease);
+      running.set(task, held);
     }
   })();
   return async () => {
@@ -78,6 +87,37 @@ export function pullLoop(
     await loop;
     await handBackAfterGrace(options, running);
   };
+}
+
+/** A lease with what only the loop touches: its deadline and the work holding its slot. */
+interface Held {
+  lease: Lease;
+  deadline: AbortController;
+  work: Promise<unknown>[];
+}
+
+function holdable(msg: JsMsg): Held {
+  const deadline = new AbortController();
+  const work: Promise<unknown>[] = [];
+  const lease: Lease = {
+    msg,
+    handedBack: false,
+    signal: deadline.signal,
+    holdSlot: (promise) => work.push(promise.catch(() => undefined)),
+  };
+  return { lease, deadline, work };
+}
+
+/** Waits for work the handler left running (abandoned at its deadline), logging how long. */
+async function outlived(log: Logger, held: Held) {
+  const started = performance.now();
+  const settled = Promise.all(held.work).then(() => true);
+  if (await Promise.race([settled, Bun.sleep(0).then(() => false)])) return;
+  const { subject, seq } = held.lease.msg;
+  log.warn({ subject, seq }, "handler outlived its message; its slot stays taken until it ends");
+  await settled;
+  const lateMs = Math.round(performance.now() - started);
+  log.warn({ subject, seq, lateMs }, "abandoned handler ended; slot freed");
 }
 
 async function pullOne(consumer: Consumer, options: PullLoopOptions): Promise<JsMsg | null> {
@@ -115,24 +155,6 @@ async function withHeartbeat(
   }
 }
 
-function deadlineError(what: string, deadlineMs: number): AppError {
-  const limit = deadlineMs >= 10_000 ? `${Math.round(deadlineMs / 1000)} s` : `${deadlineMs} ms`;
-  return new AppError("internal", `${what} did not finish within its deadline of ${limit}`, true);
-}
-
-/**
- * Settles with `work`, or rejects with the signal's reason when it fires first; `work` is then
- * abandoned (it may still finish, but nothing waits for it).
- */
-export function beforeDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
 /** Last line of defence: a bookkeeping error must not take the service down. */
 function handlerCrashed(log: Logger, lease: Lease, error: unknown) {
   const { subject, seq } = lease.msg;
@@ -155,13 +177,15 @@ function jobIdOf(msg: JsMsg): string | undefined {
   }
 }
 
-async function handBackAfterGrace(options: PullLoopOptions, running: Map<Promise<void>, Lease>) {
+async function handBackAfterGrace(options: PullLoopOptions, running: Map<Promise<void>, Held>) {
   const grace = Bun.sleep(options.shutdownGraceMs).then(() => "timeout" as const);
   const settled = Promise.allSettled(running.keys()).then(() => "done" as const);
   if ((await Promise.race([settled, grace])) === "done") return;
-  for (const lease of running.values()) {
+  for (const { lease, deadline } of running.values()) {
     lease.handedBack = true;
+    // A no-op for a message already settled (its handler was abandoned at the deadline).
     lease.msg.nak();
+    deadline.abort(new AppError("internal", "handed back on shutdown", true));
   }
   options.log.warn({ handedBack: running.size }, "stopped with messages in hand; handed back");
 }

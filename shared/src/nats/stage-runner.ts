@@ -13,7 +13,8 @@ import { failJob, getJob, type JobRow } from "../jobs/state.ts";
 import type { Logger } from "../log.ts";
 import { countJobErrored, countStageRetry, observeStage, trackQueue } from "../metrics.ts";
 import type { ServiceContext } from "../service.ts";
-import { beforeDeadline, type Lease, pullLoop } from "./pull-loop.ts";
+import { beforeDeadline } from "./deadline.ts";
+import { type Lease, pullLoop } from "./pull-loop.ts";
 import { isoNow } from "../time.ts";
 
 /** What a stage handler gets for one job. */
@@ -27,9 +28,10 @@ export interface StageRun {
   /** The step a failure is charged to; handlers move it forward as they go. */
   step: Step;
   /**
-   * Fires at the stage's deadline (`STAGE_DEADLINE_MS`). Pass it to slow calls: at that point
-   * the runner retries or fails the job without waiting for the handler, whose later results
-   * are ignored.
+   * Fires at the stage's deadline (`STAGE_DEADLINE_MS`) or when the message is handed back on
+   * shutdown. Pass it to slow calls: at that point the runner retries or fails the job without
+   * waiting for the handler (whose slot stays taken until it ends); `progress` then throws,
+   * and `startStep`/`finishStep` leave a finished job and a newer attempt's step alone.
    */
   signal: AbortSignal;
 }
@@ -151,7 +153,7 @@ async function handleMessage(
     stage: spec.stage,
     attempt: msg.info.redeliveryCount,
     log,
-    progress: new ProgressReporter(svc.js, svc.names, svc.db),
+    progress: new ProgressReporter(svc.js, svc.names, svc.db, lease.signal),
     step: spec.firstStep,
     signal: lease.signal,
   };
@@ -183,7 +185,9 @@ async function runHandler(
 ): Promise<void> {
   const started = performance.now();
   try {
-    await beforeDeadline(spec.handle(run), lease.signal);
+    const work = spec.handle(run);
+    lease.holdSlot(work);
+    await beforeDeadline(work, lease.signal);
     if (lease.handedBack) return;
     await publishNext(svc, run.job.id, spec.stage);
   } catch (error) {
@@ -229,7 +233,8 @@ async function giveUp(
   run.log.error({ attempts, step: run.step, err: failure }, "stage failed, job errored");
   await failJob(svc.db, run.job.id, run.step, failure, attempts);
   countJobErrored();
-  await run.progress.publish({
+  // Not `run.progress`: its signal has fired when the deadline is what failed the job.
+  await new ProgressReporter(svc.js, svc.names, svc.db).publish({
     type: "error",
     job_id: run.job.id,
     step: run.step,
