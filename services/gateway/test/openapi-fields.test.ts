@@ -172,6 +172,16 @@ describe("a real job's JSON", () => {
     return { job, checked: seen.size, shopMetas: [...shopMetas].join(", ") };
   }
 
+  /** A completed job of the demo store: the first test's retry, or one run here without it. */
+  let demoJob: Record<string, any> | undefined;
+  async function completedDemoJob(): Promise<Record<string, any>> {
+    if (!demoJob) {
+      const created = await post("/jobs", { domain: DEMO_DOMAIN });
+      demoJob = (await followAndCheck((await created.json()).job.id)).job;
+    }
+    return demoJob;
+  }
+
   test("matches the documented schema at every stage, on the demo store and its retry", async () => {
     const created = await post("/jobs", {
       domain: DEMO_DOMAIN,
@@ -215,12 +225,18 @@ describe("a real job's JSON", () => {
     const latest = await (await api(`/jobs?domain=${DEMO_DOMAIN}`)).json();
     expect(latest.job.id).toBe(second.job.id);
     expect(validator("get", "/api/jobs", 200)(latest)).toEqual([]);
+    demoJob = second.job;
   });
 
   test("refuses a field the document does not name, at any depth", async () => {
-    const latest = await (await api(`/jobs?domain=${DEMO_DOMAIN}`)).json();
+    const job = await completedDemoJob();
+    expect(job.status).toBe("completed");
+    const latest = { job };
     const check = validator("get", "/api/jobs/{id}", 200);
     expect(check(latest)).toEqual([]);
+    const productsStep = (copy: Record<string, any>) =>
+      copy.steps.find((s: { step: string }) => s.step === "indexing-products");
+    expect(productsStep(job)?.detail?.coverage).toBeObject();
     const planted: Array<(job: Record<string, any>) => void> = [
       (job) => {
         job.surprise = 1;
@@ -232,7 +248,7 @@ describe("a real job's JSON", () => {
         job.insights.seo.scores.surprise = 1;
       },
       (job) => {
-        job.steps[2].detail.coverage.surprise = 1;
+        productsStep(job).detail.coverage.surprise = 1;
       },
     ];
     for (const plant of planted) {
@@ -240,6 +256,62 @@ describe("a real job's JSON", () => {
       plant(copy.job);
       expect(check(copy).length).toBeGreaterThan(0);
     }
+  });
+
+  test("documents shop_meta holding only the domains, before the audit or on an early error", () => {
+    const check = validator("get", "/api/jobs/{id}", 200);
+    const at = "2026-04-12T10:30:00Z";
+    const domainsOnly = {
+      primary_domain: "maison.example",
+      myshopify_domain: "maison.myshopify.com",
+    };
+    const sitemapStep = {
+      step: "sitemap",
+      status: "completed",
+      attempts: 1,
+      started_at: at,
+      finished_at: at,
+      duration_ms: 120,
+      detail: null,
+      error: null,
+    };
+    const running = {
+      id: crypto.randomUUID(),
+      domain: "maison.example",
+      slug: "maison-example",
+      status: "processing",
+      created_at: at,
+      user_id: null,
+      updated_at: at,
+      completed_at: null,
+      product_count: 0,
+      collection_count: 0,
+      page_count: 0,
+      step: "audit",
+      progress: 0.1,
+      retry_of: null,
+      outcome: null,
+      shop_meta: domainsOnly,
+      insights: null,
+      downloads: null,
+      steps: [
+        sitemapStep,
+        { ...sitemapStep, step: "audit", status: "running", finished_at: null, duration_ms: null },
+      ],
+      notifications: [],
+      error: null,
+    };
+    const errored = {
+      ...running,
+      status: "errored",
+      steps: [sitemapStep, { ...sitemapStep, step: "audit", status: "errored", error: "boom" }],
+      error: { step: "audit", code: "upstream_failed", message: "boom", attempts: 3 },
+    };
+    expect(check({ job: running })).toEqual([]);
+    expect(check({ job: errored })).toEqual([]);
+    // Neither the domains-only form nor the audited one takes a part of the other.
+    const partial = { ...running, shop_meta: { ...domainsOnly, shop_name: "Maison" } };
+    expect(check({ job: partial }).length).toBeGreaterThan(0);
   });
 
   test("matches the documented schema when the job errors", async () => {
