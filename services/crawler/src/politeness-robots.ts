@@ -7,7 +7,7 @@ import {
   type RobotsRules,
   robotsAllows,
 } from "@shopsniffer/shared/store/robots";
-import type { StoreSession } from "./store-session.ts";
+import { rethrowIfAborted, type StoreSession } from "./store-session.ts";
 
 /** robots.txt past this size is cut (Google reads 500 KiB). */
 const MAX_ROBOTS_BYTES = 512 * 1024;
@@ -38,7 +38,8 @@ async function readRobots(session: StoreSession, url: URL): Promise<RobotsRules>
     }
     await answer.response.body?.cancel();
     return status >= 400 && status <= 499 && status !== 429 ? ALLOW_ALL : DISALLOW_ALL;
-  } catch {
+  } catch (error) {
+    rethrowIfAborted(session.signal, error);
     return DISALLOW_ALL;
   }
 }

@@ -31,6 +31,8 @@ export interface StoreSession {
    * domain to the primary one): later requests go straight to the new host.
    */
   hostAliases: Map<string, string>;
+  /** The stage's deadline; once it fired, every failure is the abort, never a store's answer. */
+  signal: AbortSignal | null;
 }
 
 /** A session, or a bare fetcher (tests, tools) which gets default limits. */
@@ -59,7 +61,17 @@ export function storeSession(
     sleep: signal ? (ms) => sleepUnless(ms, signal) : (ms) => Bun.sleep(ms),
     robots: new Map(),
     hostAliases: new Map(),
+    signal: signal ?? null,
   };
+}
+
+/**
+ * Throws `error` again when `signal` (a session's deadline) has fired. Every catch that turns a
+ * failed request into a fallback (a null, a default, a skipped item) calls it first, so a
+ * given-up attempt stops instead of carrying on as if the store had failed.
+ */
+export function rethrowIfAborted(signal: AbortSignal | null | undefined, error: unknown): void {
+  if (signal?.aborted) throw error;
 }
 
 /** `fetchStore`, with `signal` added to every request's own. */

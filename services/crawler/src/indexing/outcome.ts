@@ -1,6 +1,6 @@
 import type { JobOutcome } from "@shopsniffer/shared/contracts/messages";
 import { AppError } from "@shopsniffer/shared/errors";
-import { isBlockedError, type StoreSignals } from "../store-session.ts";
+import { isBlockedError, type StoreSession } from "../store-session.ts";
 
 /**
  * How a job's catalog came out, stored as `outcome` in the `indexing-products` step detail
@@ -44,9 +44,16 @@ export function completedOutcome(facts: CatalogFacts): CatalogOutcome {
   return "complete";
 }
 
-/** The outcome of a products step that failed with `error`, or null for other failures. */
-export function failedOutcome(error: unknown, signals: StoreSignals): CatalogOutcome | null {
+/**
+ * The outcome of a products step that failed with `error`, or null for other failures. Once
+ * the session's deadline fired, what failed is the abort, not the store: null but for a block.
+ */
+export function failedOutcome(
+  error: unknown,
+  session: Pick<StoreSession, "signals" | "signal">,
+): CatalogOutcome | null {
   if (isBlockedError(error)) return "blocked";
+  if (session.signal?.aborted) return null;
   const transient = error instanceof AppError && error.retryable;
-  return transient && signals.throttled > 0 ? "rate_limited" : null;
+  return transient && session.signals.throttled > 0 ? "rate_limited" : null;
 }

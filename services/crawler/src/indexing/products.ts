@@ -1,5 +1,5 @@
 import { AppError } from "@shopsniffer/shared/errors";
-import { isBlockedError } from "../store-session.ts";
+import { isBlockedError, rethrowIfAborted } from "../store-session.ts";
 import { fetchJsonObject, forEachJsonPage, pagedUrl } from "../json-pages.ts";
 import { asCount } from "../json-values.ts";
 import { countSitemapUrls } from "../sitemap/url-writer.ts";
@@ -79,7 +79,7 @@ function throttling(ctx: IndexingContext) {
  * what was stored so far (kept: every write is an upsert).
  */
 async function recordFailure(ctx: IndexingContext, catalog: Catalog, error: unknown) {
-  const outcome = failedOutcome(error, ctx.session.signals);
+  const outcome = failedOutcome(error, ctx.session);
   if (outcome === null) return;
   const { blocked } = ctx.session.signals;
   const detail = {
@@ -151,6 +151,7 @@ async function publishedProductsCount(ctx: IndexingContext): Promise<number | nu
     const meta = await fetchJsonObject(ctx.session, `${ctx.base}/meta.json`);
     return asCount(meta.body?.published_products_count);
   } catch (error) {
+    rethrowIfAborted(ctx.session.signal, error);
     // A block is news for the whole job, not a missing count.
     if (!(error instanceof AppError) || isBlockedError(error)) throw error;
     return null;

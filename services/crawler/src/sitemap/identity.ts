@@ -4,7 +4,7 @@ import { isoNow } from "@shopsniffer/shared/time";
 import { eq, sql } from "drizzle-orm";
 import type { CrawlerDeps } from "../context.ts";
 import { fetchJsonObject } from "../json-pages.ts";
-import type { StoreLink } from "../store-session.ts";
+import { asSession, rethrowIfAborted, type StoreLink } from "../store-session.ts";
 
 /** Who the job's domain turned out to be, as stored in `jobs.shop_meta`. */
 export interface StoreIdentity {
@@ -18,7 +18,8 @@ export interface StoreIdentity {
  * Reads `/meta.json` through the job's redirects (custom domain, country domain) and stores
  * the primary and myshopify domains in `shop_meta`, so every job reports them even when a
  * later stage (the audit) fails. Best effort: a store that does not answer leaves the final
- * host and a null myshopify name, and a failed request is logged, never the stage's failure.
+ * host and a null myshopify name, and a failed request is logged, never the stage's failure;
+ * but once the session's deadline fired the abort is thrown, so the stage stops there.
  */
 export async function recordStoreIdentity(
   deps: CrawlerDeps,
@@ -35,6 +36,7 @@ export async function recordStoreIdentity(
       myshopify_domain: text(meta.body?.myshopify_domain),
     };
   } catch (error) {
+    rethrowIfAborted(asSession(session).signal, error);
     log.warn({ err: error }, "store identity not read");
     return null;
   }
