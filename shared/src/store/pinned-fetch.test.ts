@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Server } from "bun";
+import type { Server, Socket } from "bun";
+import { dlopen, FFIType } from "bun:ffi";
 import { createStoreFetcher, type StoreFetcherOptions } from "./fetch.ts";
 
 /**
@@ -86,6 +87,49 @@ function fetcherWith(answers: Record<string, string[]>, extra: Partial<StoreFetc
   return { fetchStore, lookups };
 }
 
+/** libc's socket calls, to listen without accepting (Bun accepts every connection). */
+const libc = (() => {
+  const { i32, u32, ptr } = FFIType;
+  try {
+    return dlopen("libc.so.6", {
+      socket: { args: [i32, i32, i32], returns: i32 },
+      bind: { args: [i32, ptr, u32], returns: i32 },
+      listen: { args: [i32, i32], returns: i32 },
+      close: { args: [i32], returns: i32 },
+    }).symbols;
+  } catch {
+    return null;
+  }
+})();
+
+/**
+ * A port that drops connections the way a firewalled address does: a listening socket that
+ * never accepts, its one-slot queue filled, so the kernel ignores every further SYN.
+ */
+async function blackhole(address: string, port: number): Promise<{ close: () => void }> {
+  if (!libc) throw new Error("no libc");
+  const fd = libc.socket(2, 1, 0); // AF_INET, SOCK_STREAM
+  const sockaddr = Buffer.alloc(16);
+  sockaddr.writeUInt16LE(2, 0);
+  sockaddr.writeUInt16BE(port, 2);
+  for (const [i, part] of address.split(".").entries()) sockaddr[4 + i] = Number(part);
+  if (libc.bind(fd, sockaddr, 16) !== 0 || libc.listen(fd, 0) !== 0) {
+    libc.close(fd);
+    throw new Error(`cannot listen on ${address}:${port}`);
+  }
+  const filler: Socket = await Bun.connect({
+    hostname: address,
+    port,
+    socket: { data() {}, open() {} },
+  });
+  return {
+    close: () => {
+      filler.end();
+      libc.close(fd);
+    },
+  };
+}
+
 describe.skipIf(!canBind)("the address a name resolved to is the one connected to", () => {
   test("a second lookup answering an internal address cannot swap the connection", async () => {
     const { fetchStore, lookups } = fetcherWith({ "rebind.test": [good, bad, bad] });
@@ -128,6 +172,64 @@ describe.skipIf(!canBind)("the address a name resolved to is the one connected t
     expect(await response.text()).toBe(`served by ${good}`);
     expect(seenBy[good]).toContain("two-homes.test/fallback");
     expect(lookups).toEqual(["two-homes.test"]);
+  });
+
+  test.skipIf(!libc)(
+    "an address that takes no connection is given up after the connect timeout",
+    async () => {
+      let silent = `127.${octet()}.${octet()}.${octet()}`;
+      while (silent === good || silent === bad) silent = `127.${octet()}.${octet()}.${octet()}`;
+      const hole = await blackhole(silent, 80);
+      try {
+        const fetchStore = createStoreFetcher({
+          origins: new Map(),
+          timeoutMs: 20_000,
+          connectTimeoutMs: 500,
+          guard: {
+            lookup: async () => [{ address: silent }, { address: good }],
+            isNonPublic: (address) => address !== good && address !== silent,
+          },
+        });
+        const started = performance.now();
+        const { response } = await fetchStore("http://silent-first.test/after-timeout");
+        expect(await response.text()).toBe(`served by ${good}`);
+        expect(performance.now() - started).toBeLessThan(2_500);
+        expect(seenBy[good]).toContain("silent-first.test/after-timeout");
+      } finally {
+        hole.close();
+      }
+    },
+    25_000,
+  );
+
+  test("a request sent to an address that does not answer is not sent to the next", async () => {
+    let slow = `127.${octet()}.${octet()}.${octet()}`;
+    while (slow === good || slow === bad) slow = `127.${octet()}.${octet()}.${octet()}`;
+    const asked: string[] = [];
+    const silentServer = Bun.serve({
+      hostname: slow,
+      port: 80,
+      fetch: (request) => {
+        asked.push(new URL(request.url).pathname);
+        return new Promise<Response>(() => {});
+      },
+    });
+    servers.push(silentServer);
+    const fetchStore = createStoreFetcher({
+      origins: new Map(),
+      timeoutMs: 5_000,
+      firstByteTimeoutMs: 300,
+      connectTimeoutMs: 300,
+      guard: {
+        lookup: async () => [{ address: slow }, { address: good }],
+        isNonPublic: (address) => address !== good && address !== slow,
+      },
+    });
+    await expect(fetchStore("http://slow-first.test/sent-once")).rejects.toMatchObject({
+      code: "store_unreachable",
+    });
+    expect(asked).toEqual(["/sent-once"]);
+    expect(seenBy[good]).not.toContain("slow-first.test/sent-once");
   });
 
   test("every redirect hop is resolved and checked again", async () => {

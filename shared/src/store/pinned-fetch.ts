@@ -1,5 +1,6 @@
 import { AppError } from "../errors.ts";
 import { type GuardOptions, resolvePublicHost } from "./address-guard.ts";
+import { assertConnects, CONNECT_TIMEOUT, rememberConnected } from "./connect-probe.ts";
 
 /** Where one request goes and how long each of its phases may take. */
 export interface HopOptions {
@@ -7,8 +8,9 @@ export interface HopOptions {
   origins: Map<string, string>;
   guard?: GuardOptions;
   /**
-   * No byte moving on the socket for this long, connecting included, fails the request. Bun's
-   * socket timer is coarse (a few seconds), so this is a backstop, not a precise deadline.
+   * An address with another one behind it that takes no connection in this long is given up
+   * for the next (see connect-probe.ts). Also Bun's idle timer once the socket is open: no
+   * byte moving for this long fails the request; that timer is coarse (a few seconds).
    */
   connectTimeoutMs: number;
   /** From sending the request to the answer's status and headers. */
@@ -21,7 +23,8 @@ export interface HopOptions {
  * Sends one request without following redirects. A host in `origins` goes to its mapped origin;
  * any other must be http(s) on port 80 or 443 and resolve to public addresses only, and the
  * request is sent to the addresses the check resolved (the name is never looked up again), the
- * next one tried only when a connection to the previous one could not be made, with the store's
+ * next one tried only when a connection to the previous one could not be made (refused, or
+ * none within `connectTimeoutMs`; never once the request was sent), with the store's
  * name in the `Host` header and, for https, as the TLS server name the
  * certificate is verified against. `signal` aborts it (the caller's total deadline).
  */
@@ -38,11 +41,15 @@ export async function fetchPinned(
   headers.set("host", url.host);
   const targets = await targetsOf(options, url);
   for (const [i, { target, tls }] of targets.entries()) {
+    const hasNext = i + 1 < targets.length;
     try {
-      return await fetchOne(options, target, { ...init, headers }, tls, signal);
+      if (hasNext) await assertConnects(target, options.connectTimeoutMs, signal);
+      const response = await fetchOne(options, target, { ...init, headers }, tls, signal);
+      rememberConnected(target);
+      return response;
     } catch (error) {
-      // Refused or unreachable: nothing was sent, so the next checked address may answer.
-      if (i + 1 < targets.length && isConnectFailure(error) && !signal.aborted) continue;
+      // Refused, unreachable or silent: nothing was sent, so the next checked address may answer.
+      if (hasNext && isConnectFailure(error) && !signal.aborted) continue;
       const message = `Could not reach ${url.host}: ${describe(error)}`;
       throw new AppError("store_unreachable", message, true, { cause: error });
     }
@@ -77,8 +84,14 @@ async function fetchOne(
   }
 }
 
-/** Error codes of a connection that was never made (the request was not sent). */
+/**
+ * Error codes of a connection that was never made (the request was not sent), the probe's
+ * timeout among them. Not `ETIMEDOUT`, which a socket may also raise after the request went
+ * out; a first-byte timeout is a DOMException without a code: a request that may have
+ * arrived is never sent again.
+ */
 const CONNECT_FAILURES = new Set([
+  CONNECT_TIMEOUT,
   "ECONNREFUSED",
   "ConnectionRefused",
   "EHOSTUNREACH",
