@@ -139,4 +139,29 @@ describe.skipIf(!hasChromium)("lighthouse against the storefront", () => {
       reason: "every Lighthouse run failed (1); first: Lighthouse timed out after 300 ms",
     });
   });
+
+  test("an abandoned attempt's signal kills the run and measure rejects with its reason", async () => {
+    const provider = createPagespeedProvider(svc.config);
+    const attempt = new AbortController();
+    const reason = new Error("pagespeed stage did not finish within its deadline");
+    setTimeout(() => attempt.abort(reason), 1_500);
+    const startedMs = performance.now();
+    const measured = provider.measure({
+      jobId: "j",
+      pages: [
+        { kind: "home", url: `https://${DOMAIN}/` },
+        { kind: "product", url: `https://${DOMAIN}/products/${product}` },
+      ],
+      signal: attempt.signal,
+    });
+    const error = await measured.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBe(reason);
+    const tookMs = Math.round(performance.now() - startedMs);
+    console.log(`lighthouse: aborted after 1500 ms, measure ended after ${tookMs} ms`);
+    // Two pages take well over ten seconds here; the abort ends the first run at once.
+    expect(tookMs).toBeLessThan(5_000);
+  });
 });

@@ -17,6 +17,8 @@ export interface LookInput {
   browser: BrowserHost;
   config: { AUDIT_BROWSER_TIMEOUT_MS: number; AUDIT_THIRD_PARTY: "guarded" | "block" };
   log: Logger;
+  /** The stage attempt's: when it fires, rendering stops and the look rejects. */
+  signal?: AbortSignal;
 }
 
 /** What the audit saw of the home page, rendered or static. */
@@ -44,9 +46,11 @@ export async function lookAtPage(input: LookInput): Promise<Look> {
         timeoutMs: input.config.AUDIT_BROWSER_TIMEOUT_MS,
         jsPaths: input.data.jsPaths,
         domProperties: input.data.domProperties,
+        signal: input.signal,
       });
       return await fromRendered(input, rendered);
     } catch (error) {
+      if (input.signal?.aborted) throw error;
       reason = `rendering failed: ${firstLine(error)}`;
       input.log.warn({ err: error }, "home page rendering failed; reading the static HTML");
     }

@@ -5,7 +5,7 @@ import type { FileStorage } from "@shopsniffer/shared/storage/file-storage";
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { assertAnalysable, inspectStore } from "@shopsniffer/shared/store/inspect";
 import { isoNow } from "@shopsniffer/shared/time";
-import { eq } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import type { BrowserHost } from "../browser/browser-host.ts";
 import type { AuditorService } from "../config.ts";
 import { lookAtPage } from "./look.ts";
@@ -38,14 +38,16 @@ async function runAudit(svc: AuditorService, deps: AuditDeps, run: StageRun) {
   await run.progress.status(jobId, "audit", 0);
 
   const { shopMeta, screenshotBytes } = await auditStore(svc, deps, run);
+  run.signal.throwIfAborted();
+  const open = notInArray(jobs.status, ["completed", "errored"]);
   await svc.db.write((db) =>
     db
       .update(jobs)
       .set({ shopMeta: { ...shopMeta }, updatedAt: isoNow() })
-      .where(eq(jobs.id, jobId)),
+      .where(and(eq(jobs.id, jobId), open)),
   );
 
-  await finishStep(svc.db, jobId, "audit", "completed", {
+  const detail = {
     primary_domain: shopMeta.primary_domain,
     theme_name: shopMeta.theme_name,
     apps: shopMeta.detected_apps.length,
@@ -53,7 +55,8 @@ async function runAudit(svc: AuditorService, deps: AuditDeps, run: StageRun) {
     ...(shopMeta.audit_mode_reason ? { reason: shopMeta.audit_mode_reason } : {}),
     requests: Object.values(shopMeta.page.request_counts).reduce((sum, n) => sum + n, 0),
     screenshot_bytes: screenshotBytes,
-  });
+  };
+  await finishStep(svc.db, jobId, "audit", "completed", detail, run.attempt);
   await run.progress.status(jobId, "audit", 1);
   await run.progress.step(jobId, "audit", "completed");
 }
@@ -75,8 +78,10 @@ async function auditStore(
     browser: deps.browser,
     config: svc.config,
     log: run.log,
+    signal: run.signal,
   });
   let screenshotBytes: number | null = null;
+  run.signal.throwIfAborted();
   if (look.screenshot) {
     screenshotBytes = await saveScreenshot(
       { db: svc.db, storage: deps.storage, retentionDays: svc.config.EXPORT_RETENTION_DAYS },

@@ -1,5 +1,5 @@
 import type { StoreFetcher } from "@shopsniffer/shared/store/fetch";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { readDomProperties, readGlobalPaths, readShopifyObject } from "./page-probe.ts";
 import { type RequestLog, routeRequests } from "./request-router.ts";
 
@@ -21,6 +21,10 @@ export interface RenderOptions {
   jsPaths: string[];
   /** Element properties the fingerprints look for, by selector; none when left out. */
   domProperties?: Array<{ selector: string; properties: string[] }>;
+  /** Budget of each read after loading (globals, DOM, screenshot); 10 s when left out. */
+  stepTimeoutMs?: number;
+  /** When it fires the context is closed at once and the render rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 /** The home page as Chromium rendered it. */
@@ -45,52 +49,94 @@ export interface RenderedPage {
 /**
  * Renders `url` in a fresh context of the shared browser (no service workers, nothing kept
  * between audits), every request answered by the router. Throws when the page itself could
- * not be loaded; the caller then reads the static HTML instead.
+ * not be loaded or a read of it outran its budget (the page is closed then); the caller then
+ * reads the static HTML instead. `signal` closes the context and rejects with its reason.
  */
 export async function renderPage(browser: Browser, options: RenderOptions): Promise<RenderedPage> {
-  const started = performance.now();
+  options.signal?.throwIfAborted();
   const context = await browser.newContext({
     viewport: VIEWPORT,
     serviceWorkers: "block",
     acceptDownloads: false,
   });
+  // One close, awaited by both: Playwright returns at once from a second `close()` call.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= context.close().catch(() => undefined);
+    return closing;
+  };
+  options.signal?.addEventListener("abort", close, { once: true });
   try {
-    const log = await routeRequests(context, {
-      storeHost: new URL(options.url).hostname.toLowerCase(),
-      fetchStore: options.fetchStore,
-      thirdParty: options.thirdParty,
-      requestTimeoutMs: Math.min(options.timeoutMs, 15_000),
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    const loadTimedOut = await load(page, options);
-    const loadMs = Math.round(performance.now() - started);
-    if (!log.document) throw new Error("the page itself did not load");
-    await settle(log);
-    const globals = await page.evaluate(readGlobalPaths, options.jsPaths);
-    const shopify = await page.evaluate(readShopifyObject);
-    const domProperties = await readProperties(page, options.domProperties ?? []);
-    const html = await page.content();
-    const screenshot = await page
-      .screenshot({ type: "png", timeout: STEP_TIMEOUT_MS })
-      .then((png) => new Uint8Array(png))
-      .catch(() => null);
-    const cookies = (await context.cookies()).map((c) => ({ name: c.name, value: c.value }));
-    return {
-      url: page.url(),
-      html,
-      document: log.document,
-      log,
-      globals: new Map(Object.entries(globals)),
-      domProperties,
-      shopify,
-      cookies,
-      screenshot,
-      loadTimedOut,
-      timings: { load_ms: loadMs, total_ms: Math.round(performance.now() - started) },
-    };
+    return await renderIn(context, options);
+  } catch (error) {
+    throw options.signal?.aborted ? options.signal.reason : error;
   } finally {
-    await context.close().catch(() => undefined);
+    options.signal?.removeEventListener("abort", close);
+    await close();
+  }
+}
+
+async function renderIn(context: BrowserContext, options: RenderOptions): Promise<RenderedPage> {
+  const started = performance.now();
+  const stepMs = options.stepTimeoutMs ?? STEP_TIMEOUT_MS;
+  const log = await routeRequests(context, {
+    storeHost: new URL(options.url).hostname.toLowerCase(),
+    fetchStore: options.fetchStore,
+    thirdParty: options.thirdParty,
+    requestTimeoutMs: Math.min(options.timeoutMs, 15_000),
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(stepMs);
+  const loadTimedOut = await load(page, options);
+  const loadMs = Math.round(performance.now() - started);
+  if (!log.document) throw new Error("the page itself did not load");
+  await settle(log);
+  const read = <T>(what: string, work: Promise<T>) => inTime(page, what, work, stepMs);
+  const globals = await read("globals", page.evaluate(readGlobalPaths, options.jsPaths));
+  const shopify = await read("window.Shopify", page.evaluate(readShopifyObject));
+  const domProperties = await read("DOM", readProperties(page, options.domProperties ?? []));
+  const html = await read("HTML", page.content());
+  const screenshot = await page
+    .screenshot({ type: "png", timeout: stepMs })
+    .then((png) => new Uint8Array(png))
+    .catch(() => null);
+  const cookies = (await context.cookies()).map((c) => ({ name: c.name, value: c.value }));
+  return {
+    url: page.url(),
+    html,
+    document: log.document,
+    log,
+    globals: new Map(Object.entries(globals)),
+    domProperties,
+    shopify,
+    cookies,
+    screenshot,
+    loadTimedOut,
+    timings: { load_ms: loadMs, total_ms: Math.round(performance.now() - started) },
+  };
+}
+
+/**
+ * `work` (a read inside the page) within `timeoutMs`, else the page is closed and an error
+ * names the read: `page.evaluate` has no time-out of its own, and a page whose getter loops
+ * would keep it waiting for ever.
+ */
+async function inTime<T>(page: Page, what: string, work: Promise<T>, timeoutMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`reading ${what} took over ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } catch (error) {
+    work.catch(() => undefined);
+    await page.close().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -42,12 +42,17 @@ export function createLighthouseProvider(settings: LighthouseSettings): Pagespee
         };
       }
       const results: PsiPageResult[] = [];
+      const { signal } = target;
       for (const page of target.pages) {
         for (const strategy of settings.LIGHTHOUSE_STRATEGIES) {
-          const reading = await oneAtATime(() => measurePage(settings, options, page, strategy));
+          const reading = await oneAtATime(() => {
+            signal?.throwIfAborted();
+            return measurePage(settings, { ...options, signal }, page, strategy);
+          });
           results.push({ ...page, strategy, ...reading });
         }
       }
+      signal?.throwIfAborted(); // a run killed by it reads as an error, not a measurement
       return outcome(results, settings);
     },
   };
@@ -61,6 +66,7 @@ async function measurePage(
 ) {
   const local = await localTarget(settings.STORE_ORIGINS, page.url);
   if ("error" in local) return local;
+  options.signal?.throwIfAborted();
   const run = await runLighthouse(options, local.url, strategy, local.hostRules);
   if ("error" in run) return run;
   return readPsiResponse({ lighthouseResult: run.lhr });

@@ -21,6 +21,8 @@ export interface LighthouseRunOptions {
   throttling: LighthouseThrottling;
   /** The whole run, Chrome start to report; past it Node and Chrome are killed. */
   timeoutMs: number;
+  /** When it fires, Node and Chrome are killed at once (the run then reports an error). */
+  signal?: AbortSignal;
 }
 
 /** Chrome flags of every run: headless, no sandbox (containers run as root), nothing extra. */
@@ -66,6 +68,7 @@ export async function runLighthouse(
       .then((text) => JSON.parse(text) as unknown)
       .catch(() => null);
     if (lhr) return { lhr };
+    if (exit.aborted) return { error: "Lighthouse stopped: its stage attempt was abandoned" };
     if (exit.timedOut) return { error: `Lighthouse timed out after ${options.timeoutMs} ms` };
     return { error: `Lighthouse failed (exit ${exit.code}): ${exit.stderr || "no output"}` };
   } finally {
@@ -100,6 +103,7 @@ function cliArgs(
 interface CliExit {
   code: number | null;
   timedOut: boolean;
+  aborted: boolean;
   stderr: string;
 }
 
@@ -123,10 +127,14 @@ function spawnCli(options: LighthouseRunOptions, args: string[]): Promise<CliExi
       timedOut = true;
       killGroup(child.pid);
     }, options.timeoutMs);
+    const abort = () => killGroup(child.pid);
+    options.signal?.addEventListener("abort", abort, { once: true });
     const finish = (code: number | null) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
       killGroup(child.pid); // Chrome, should Lighthouse have left it behind
-      resolve({ code, timedOut, stderr: lastLines(stderr) });
+      const aborted = options.signal?.aborted ?? false;
+      resolve({ code, timedOut, aborted, stderr: lastLines(stderr) });
     };
     child.on("error", (error) => {
       stderr += `\n${error.message}`;

@@ -24,6 +24,8 @@ export interface PagespeedPage {
 export interface PagespeedTarget {
   jobId: string;
   pages: PagespeedPage[];
+  /** The stage attempt's: when it fires, a local run is killed and `measure` rejects. */
+  signal?: AbortSignal;
 }
 
 /**

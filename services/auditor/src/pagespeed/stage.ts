@@ -40,6 +40,7 @@ async function runPagespeed(
   const sampleMs = Math.round(performance.now() - startedMs);
   const pages = await pagespeedPages(svc, jobId, homeOrigin(run));
   const outcome = await measureOrGiveUp(svc, provider, run, pages);
+  run.signal.throwIfAborted();
   const measureMs = Math.round(performance.now() - startedMs) - sampleMs;
   const timing = { sample_ms: sampleMs, measure_ms: measureMs };
   run.log.info(
@@ -52,22 +53,14 @@ async function runPagespeed(
     "pagespeed measured",
   );
   if (outcome.status === "skipped") {
-    await finishStep(svc.db, jobId, "pagespeed", "skipped", {
-      provider: provider.name,
-      reason: outcome.reason,
-      timing,
-      ...seoSample,
-    });
+    const detail = { provider: provider.name, reason: outcome.reason, timing, ...seoSample };
+    await finishStep(svc.db, jobId, "pagespeed", "skipped", detail, run.attempt);
     await run.progress.status(jobId, "pagespeed", 1);
     await run.progress.step(jobId, "pagespeed", "skipped", outcome.reason);
     return;
   }
-  await finishStep(svc.db, jobId, "pagespeed", "completed", {
-    provider: provider.name,
-    ...outcome.detail,
-    timing,
-    ...seoSample,
-  });
+  const detail = { provider: provider.name, ...outcome.detail, timing, ...seoSample };
+  await finishStep(svc.db, jobId, "pagespeed", "completed", detail, run.attempt);
   await run.progress.status(jobId, "pagespeed", 1);
   await run.progress.step(jobId, "pagespeed", "completed");
 }
@@ -84,7 +77,7 @@ async function measureOrGiveUp(
   pages: Awaited<ReturnType<typeof pagespeedPages>>,
 ): ReturnType<PagespeedProvider["measure"]> {
   try {
-    return await provider.measure({ jobId: run.job.id, pages });
+    return await provider.measure({ jobId: run.job.id, pages, signal: run.signal });
   } catch (error) {
     const lastAttempt = run.attempt >= svc.config.STAGE_MAX_DELIVER;
     if (!(error instanceof AppError) || !error.retryable || !lastAttempt) throw error;
