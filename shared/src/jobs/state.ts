@@ -62,6 +62,8 @@ export async function startStep(
  * Records how a step ended, with a few facts about what it did. With `attempt`, only while the
  * step row is that attempt's, so an attempt abandoned at its deadline cannot overwrite its
  * retry. False, and nothing written, for a finished job or another attempt's row.
+ * FIXME: the crawler and exporter stages leave `attempt` out, so there an attempt abandoned at
+ * its deadline that finishes while its retry runs still marks the retry's step finished.
  */
 export async function finishStep(
   handle: Db,
