@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -83,7 +84,9 @@ function cliArgs(
   hostRules: string | null,
   reportPath: string,
 ): string[] {
-  const flags = hostRules ? [...CHROME_FLAGS, `--host-resolver-rules=${hostRules}`] : CHROME_FLAGS;
+  // Quoted: Lighthouse splits `--chrome-flags` on spaces outside quotes, and the rule has some.
+  const rules = hostRules ? [`--host-resolver-rules="${hostRules}"`] : [];
+  const flags = [...CHROME_FLAGS, ...rules];
   // Lighthouse's own page-load limit stays below ours, so a slow page still gives a report.
   const maxWaitMs = Math.max(5_000, Math.min(45_000, Math.floor(options.timeoutMs / 2)));
   return [
@@ -108,8 +111,8 @@ interface CliExit {
 }
 
 /**
- * Spawns Node in its own process group, so a time-out kills Chrome with it (Lighthouse starts
- * Chrome as its child and would leave it running if only Node died).
+ * Spawns Node in its own process group; a time-out or the signal kills that group and Chrome's
+ * (Lighthouse starts Chrome as its child, and it would keep running if only Node died).
  */
 function spawnCli(options: LighthouseRunOptions, args: string[]): Promise<CliExit> {
   return new Promise((resolve) => {
@@ -125,14 +128,14 @@ function spawnCli(options: LighthouseRunOptions, args: string[]): Promise<CliExi
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid);
+      killRun(child.pid);
     }, options.timeoutMs);
-    const abort = () => killGroup(child.pid);
+    const abort = () => killRun(child.pid);
     options.signal?.addEventListener("abort", abort, { once: true });
     const finish = (code: number | null) => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
-      killGroup(child.pid); // Chrome, should Lighthouse have left it behind
+      killGroup(child.pid); // whatever Node left in its own group
       const aborted = options.signal?.aborted ?? false;
       resolve({ code, timedOut, aborted, stderr: lastLines(stderr) });
     };
@@ -142,6 +145,30 @@ function spawnCli(options: LighthouseRunOptions, args: string[]): Promise<CliExi
     });
     child.on("exit", (code) => finish(code));
   });
+}
+
+/**
+ * Kills Node's process group and those of its children: chrome-launcher starts Chrome as the
+ * leader of a group of its own, which would outlive Node's. Children are found through Linux's
+ * `/proc`; elsewhere only Node's group is killed.
+ */
+function killRun(pid: number | undefined): void {
+  if (!pid) return;
+  for (const child of childrenOf(pid)) killGroup(child);
+  killGroup(pid);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+        .split(" ")
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 function killGroup(pid: number | undefined): void {
