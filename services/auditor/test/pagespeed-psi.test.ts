@@ -215,6 +215,27 @@ function psiSuite() {
     expect(String(step?.detail?.reason)).toContain("timed out after 100 ms");
   });
 
+  test("an abandoned attempt's signal drops the call and measure rejects with its reason", async () => {
+    psi.state.mode = "slow";
+    const attempt = new AbortController();
+    const reason = new Error("pagespeed stage did not finish within its deadline");
+    setTimeout(() => attempt.abort(reason), 200);
+    const startedMs = performance.now();
+    const error = await createPagespeedProvider(svc.config)
+      .measure({
+        jobId: "j",
+        pages: [{ kind: "home", url: `https://${HOST}/` }],
+        signal: attempt.signal,
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBe(reason);
+    // The fake answers after a second; the abort ends the call before that.
+    expect(performance.now() - startedMs).toBeLessThan(800);
+  });
+
   test("the stage runner retries after a 429 and then stores the results", async () => {
     psi.state.mode = "quota-once";
     const stop = await runStages(svc, [pagespeedStage(svc, createPagespeedProvider(svc.config))], {

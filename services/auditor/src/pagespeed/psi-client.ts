@@ -19,19 +19,22 @@ export interface PsiCallOptions {
  * Runs PSI on `url` for `strategy`. Returns the reading, or `{ error }` when this page could
  * not be measured (Lighthouse failed on it, a 5xx, a timeout). Throws a retryable AppError on
  * a 429 or exhausted quota and a non-retryable one when the key is refused: those concern
- * every page, not this one.
+ * every page, not this one. When `signal` fires the call is dropped and its reason thrown.
  */
 export async function runPsi(
   options: PsiCallOptions,
   url: string,
   strategy: PsiStrategy,
+  signal?: AbortSignal,
 ): Promise<PsiReading | { error: string }> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
   let response: Response;
   try {
     response = await fetch(psiUrl(options, url, strategy), {
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
   } catch (error) {
+    signal?.throwIfAborted();
     if (error instanceof Error && error.name === "TimeoutError") {
       return { error: `PageSpeed Insights timed out after ${options.timeoutMs} ms` };
     }

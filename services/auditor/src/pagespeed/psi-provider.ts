@@ -36,7 +36,7 @@ export function createPsiProvider(settings: PsiSettings): PagespeedProvider {
         STRATEGIES.map((strategy) => ({ page, strategy })),
       );
       const results = await mapLimit(calls, PSI_CONCURRENCY, async ({ page, strategy }) => {
-        const reading = await runPsi(options, page.url, strategy);
+        const reading = await runPsi(options, page.url, strategy, target.signal);
         return { ...page, strategy, ...reading } satisfies PsiPageResult;
       });
       return outcome(results);

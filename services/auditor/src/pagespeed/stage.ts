@@ -38,6 +38,7 @@ async function runPagespeed(
     ? { seo_sample: await sampleStorePages(svc, fetchStore, jobId, homeOrigin(run)) }
     : {};
   const sampleMs = Math.round(performance.now() - startedMs);
+  run.signal.throwIfAborted();
   const pages = await pagespeedPages(svc, jobId, homeOrigin(run));
   const outcome = await measureOrGiveUp(svc, provider, run, pages);
   run.signal.throwIfAborted();
