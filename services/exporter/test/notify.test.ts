@@ -130,3 +130,31 @@ describe("notify", () => {
     expect((await reload(svc, job.id)).status).toBe("completed");
   });
 });
+
+describe("an attempt that must not complete the job", () => {
+  test("a job that errored meanwhile stays errored, with nothing queued or published", async () => {
+    const job = await insertJob(svc, { webhookUrl: "https://hooks.example.com/in" });
+    const run = await stageRunFor(svc, job.id, "notify", "notify-callbacks");
+    // The runner gave the job up (its deadline passed) before this attempt went on.
+    await svc.db.write((db) =>
+      db.update(jobs).set({ status: "errored" }).where(eq(jobs.id, job.id)),
+    );
+    const watch = watchProgress(svc, job.id);
+    await notifyStage(svc).handle(run);
+    await watch.stop();
+    expect(await reload(svc, job.id)).toMatchObject({ status: "errored", completedAt: null });
+    expect((await callbacks(job.id)).size).toBe(0);
+    expect(watch.events).toEqual([]);
+  });
+
+  test("an attempt past its deadline queues no notification and leaves the job open", async () => {
+    const job = await insertJob(svc, { webhookUrl: "https://hooks.example.com/in" });
+    const deadline = new AbortController();
+    deadline.abort(new Error("notify stage did not finish within its deadline"));
+    const run = { ...(await stageRunFor(svc, job.id, "notify", "notify-callbacks")) };
+    run.signal = deadline.signal;
+    await expect(notifyStage(svc).handle(run)).rejects.toThrow("deadline");
+    expect(await reload(svc, job.id)).toMatchObject({ status: "processing" });
+    expect((await callbacks(job.id)).size).toBe(0);
+  });
+});

@@ -59,22 +59,20 @@ export async function startStep(
 }
 
 /**
- * Records how a step ended, with a few facts about what it did. With `attempt`, only while the
- * step row is that attempt's, so an attempt abandoned at its deadline cannot overwrite its
- * retry. False, and nothing written, for a finished job or another attempt's row.
- * FIXME: the crawler and exporter stages leave `attempt` out, so there an attempt abandoned at
- * its deadline that finishes while its retry runs still marks the retry's step finished.
+ * Records how a step ended, with a few facts about what it did, only while the step row is
+ * `attempt`'s: an attempt abandoned at its deadline cannot overwrite its retry. False, and
+ * nothing written, for a finished job or another attempt's row.
  */
 export async function finishStep(
   handle: Db,
   jobId: string,
   step: Step,
   status: Exclude<StepStatus, "running" | "errored">,
-  detail: Record<string, unknown> = {},
-  attempt?: number,
+  detail: Record<string, unknown>,
+  attempt: number,
 ): Promise<boolean> {
   const now = new Date().toISOString();
-  const sameAttempt = attempt === undefined ? undefined : eq(jobSteps.attempts, attempt);
+  const sameAttempt = eq(jobSteps.attempts, attempt);
   const rows = await handle.write((db) =>
     db
       .update(jobSteps)

@@ -47,7 +47,7 @@ async function runStep(ctx: IndexingContext, step: Step, index: IndexingStep): P
   run.step = step;
   await startStep(svc.db, jobId, step, run.attempt);
   const result = await index(ctx);
-  await finishStep(svc.db, jobId, step, "completed", result.detail);
+  await finishStep(svc.db, jobId, step, "completed", result.detail, run.attempt);
   await run.progress.status(jobId, step, 1);
   await run.progress.step(jobId, step, "completed", result.reason, result.outcome);
   const durationMs = Math.round(performance.now() - started);

@@ -49,19 +49,26 @@ export async function runSitemapStage(deps: CrawlerDeps, run: StageRun): Promise
   const localeCopies = outcomes.filter((outcome) => outcome.localeCopy).length;
   const truncation = truncationOf(reader);
   if (truncation) run.log.warn(truncation, "sitemap truncated");
-  await finishStep(svc.db, jobId, "sitemap", "completed", {
-    products: counts.product,
-    collections: counts.collection,
-    pages: counts.page,
-    blogs: counts.blog,
-    other: counts.other,
-    children: outcomes.length,
-    ...(localeCopies > 0 ? { locale_copies_skipped: localeCopies } : {}),
-    ...(failed.length > 0
-      ? { failed_children: failed.map(({ loc, error }) => ({ loc, error })) }
-      : {}),
-    ...truncation,
-  });
+  await finishStep(
+    svc.db,
+    jobId,
+    "sitemap",
+    "completed",
+    {
+      products: counts.product,
+      collections: counts.collection,
+      pages: counts.page,
+      blogs: counts.blog,
+      other: counts.other,
+      children: outcomes.length,
+      ...(localeCopies > 0 ? { locale_copies_skipped: localeCopies } : {}),
+      ...(failed.length > 0
+        ? { failed_children: failed.map(({ loc, error }) => ({ loc, error })) }
+        : {}),
+      ...truncation,
+    },
+    run.attempt,
+  );
   await run.progress.status(jobId, "sitemap", 1);
   const reason = `${counts.product} product URLs${truncation ? " (truncated)" : ""}`;
   await run.progress.step(jobId, "sitemap", "completed", reason);

@@ -42,13 +42,20 @@ async function runExport(
   ];
   const bytes = await saveJobFiles(target, jobId, files);
 
-  await finishStep(svc.db, jobId, "export", "completed", {
-    products: counts.products,
-    csv_rows: counts.csvRows,
-    collections: collectionsJson.count,
-    pages: pagesJson.count,
-    bytes,
-  });
+  await finishStep(
+    svc.db,
+    jobId,
+    "export",
+    "completed",
+    {
+      products: counts.products,
+      csv_rows: counts.csvRows,
+      collections: collectionsJson.count,
+      pages: pagesJson.count,
+      bytes,
+    },
+    run.attempt,
+  );
   await run.progress.status(jobId, "export", 1);
   await run.progress.step(jobId, "export", "completed");
 }

@@ -30,12 +30,19 @@ async function runInsights(svc: ExporterService, run: StageRun) {
       .where(eq(jobs.id, jobId)),
   );
 
-  await finishStep(svc.db, jobId, "insights", "completed", {
-    products: insights.product_count,
-    variants: insights.variant_count,
-    priced: insights.price_range !== null,
-    seo_findings: seo.findings.length,
-  });
+  await finishStep(
+    svc.db,
+    jobId,
+    "insights",
+    "completed",
+    {
+      products: insights.product_count,
+      variants: insights.variant_count,
+      priced: insights.price_range !== null,
+      seo_findings: seo.findings.length,
+    },
+    run.attempt,
+  );
   await run.progress.status(jobId, "insights", 1);
   await run.progress.step(jobId, "insights", "completed");
 }

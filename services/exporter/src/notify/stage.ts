@@ -2,7 +2,7 @@ import { jobs } from "@shopsniffer/shared/db/schema";
 import { finishStep, getJob, startStep } from "@shopsniffer/shared/jobs/state";
 import type { StageRun, StageSpec } from "@shopsniffer/shared/nats/stage-runner";
 import { isoNow } from "@shopsniffer/shared/time";
-import { eq } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import type { ExporterService } from "../config.ts";
 import { queueNotifications } from "../delivery/queue.ts";
 import { jobLinks } from "@shopsniffer/shared/jobs/links";
@@ -27,18 +27,24 @@ export function notifyStage(svc: ExporterService): StageSpec {
 
 async function runNotify(svc: ExporterService, run: StageRun) {
   const job = run.job;
-  await startStep(svc.db, job.id, "notify-callbacks", run.attempt);
+  // A job that already ended, or an attempt abandoned at its deadline, announces nothing.
+  if (!(await startStep(svc.db, job.id, "notify-callbacks", run.attempt))) return;
+  run.signal.throwIfAborted();
   const queued = await queueNotifications(svc, job, "job.completed");
-  await finishStep(svc.db, job.id, "notify-callbacks", "completed", queued);
+  await finishStep(svc.db, job.id, "notify-callbacks", "completed", queued, run.attempt);
   await run.progress.step(job.id, "notify-callbacks", "completed");
   await completeJob(svc, run, jobLinks(svc.config.PUBLIC_URL, job.id).report_url);
 }
 
-/** Marks the job completed in one write, then publishes `status` and `complete`. */
+/**
+ * Marks the job completed in one write, then publishes `status` and `complete`. A job that
+ * already ended (an attempt abandoned at its deadline, finishing after the job errored) is left
+ * as it is.
+ */
 async function completeJob(svc: ExporterService, run: StageRun, reportUrl: string) {
   const jobId = run.job.id;
   const now = isoNow();
-  await svc.db.write((db) =>
+  const completed = await svc.db.write((db) =>
     db
       .update(jobs)
       .set({
@@ -48,8 +54,10 @@ async function completeJob(svc: ExporterService, run: StageRun, reportUrl: strin
         progress: 1000,
         currentStep: "notify-callbacks",
       })
-      .where(eq(jobs.id, jobId)),
+      .where(and(eq(jobs.id, jobId), notInArray(jobs.status, ["completed", "errored"])))
+      .returning({ id: jobs.id }),
   );
+  if (completed.length === 0) return;
   const job = await getJob(svc.db, jobId);
   await run.progress.publish({
     type: "status",
