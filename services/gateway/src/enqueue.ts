@@ -25,11 +25,14 @@ export type NewJob = Pick<
 
 /**
  * Stores a `pending` job and hands it to the pipeline's first stage. If NATS refuses the
- * message the job is marked errored (it stays for inspection) and the caller gets a 503.
+ * message the job is marked errored (it stays for inspection) and the caller gets a 503;
+ * with `whenQueueDown: "keep-pending"` (a job already paid for) it stays `pending` instead, and
+ * the pending-job sweeper queues it once NATS takes messages again.
  */
 export async function enqueueJob(
   deps: GatewayDeps,
   fields: NewJob & { id?: string },
+  whenQueueDown: "error" | "keep-pending" = "error",
 ): Promise<JobRow> {
   const { svc } = deps;
   const now = isoNow();
@@ -50,6 +53,10 @@ export async function enqueueJob(
     await publishStage(svc, job.id, "sitemap");
     await publishJobCreated(svc, job);
   } catch (error) {
+    if (whenQueueDown === "keep-pending") {
+      svc.log.warn({ jobId: job.id, err: error }, "job not queued yet; the sweeper will queue it");
+      return job;
+    }
     svc.log.error({ jobId: job.id, err: error }, "job could not be queued");
     const failure = { code: "unavailable" as const, message: QUEUE_DOWN, retryable: false };
     await failJob(svc.db, job.id, "sitemap", failure, 1);

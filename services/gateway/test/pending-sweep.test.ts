@@ -7,17 +7,22 @@ import { jobs } from "@shopsniffer/shared/db/schema";
 import { freePort } from "@shopsniffer/shared/nats/local-server";
 import { bootService, type ServiceContext } from "@shopsniffer/shared/service";
 import { bootStack } from "@shopsniffer/shared/stack/boot";
+import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { DEMO_DOMAIN, generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { startStorefront } from "@shopsniffer/shared/storefront/server";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
 import { isoNow } from "@shopsniffer/shared/time";
+import { gatewayConfigSchema } from "../src/config.ts";
+import type { GatewayDeps } from "../src/deps.ts";
 import { sweepPendingJobs } from "../src/pending-sweeper.ts";
+import { queuePaidJob } from "../src/x402/checkout.ts";
 import { pollStatus } from "./stack-harness.ts";
 
 // The last test runs the four services as processes.
 setDefaultTimeout(60_000);
 
 const MINUTE_MS = 60_000;
+const fetchStore = createStoreFetcher({ origins: new Map(), timeoutMs: 1_000 });
 let world: TestWorld;
 let svc: ServiceContext;
 
@@ -91,6 +96,38 @@ test("an old pending job still waiting in a busy queue is not queued twice", asy
   expect(await sweepPendingJobs(svc, MINUTE_MS)).toEqual([lost, waiting]);
   expect(await queued()).toEqual([lost, waiting]);
   await pickedUp(lost, waiting);
+});
+
+test("a paid job the queue refused stays pending, and a sweep queues it", async () => {
+  await purge();
+  // A gateway whose NATS connection is gone when a settled payment's job is queued.
+  const refused = await bootService("paid-refused", gatewayConfigSchema, world.env);
+  await refused.nc.close();
+  const deps: GatewayDeps = { svc: refused, fetchStore, checkStore: async () => {} };
+  const reserved = {
+    id: crypto.randomUUID(),
+    domain: DEMO_DOMAIN,
+    slug: "demo",
+    webhookUrl: null,
+    notifyEmail: null,
+    type: "full",
+    indexer: "default",
+  };
+  try {
+    const job = await queuePaidJob(deps, reserved);
+    expect(job).toMatchObject({ id: reserved.id, status: "pending" });
+  } finally {
+    await refused.close();
+  }
+  const [row] = await svc.db.db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.id, [reserved.id]));
+  expect(row).toMatchObject({ status: "pending", errorCode: null });
+  await Bun.sleep(1_100); // job times have whole seconds: let it be older than "now"
+  expect(await sweepPendingJobs(svc, 0)).toEqual([reserved.id]);
+  expect(await queued()).toEqual([reserved.id]);
+  await pickedUp(reserved.id);
 });
 
 test("the sweeper's query of old pending jobs searches the (status, created_at) index", async () => {

@@ -179,16 +179,16 @@ async function settlementRefused(
 
 /**
  * Creates and queues the job a settled payment bought, once: when its row exists already
- * (a reconciler run, a replay after a crash) that row is returned instead.
+ * (a reconciler run, a replay after a crash) that row is returned instead. The job is paid
+ * for, so a queue that refuses it leaves it `pending` for the pending-job sweeper rather than
+ * erroring it.
  */
 export async function queuePaidJob(deps: GatewayDeps, job: ReservedJob) {
   const existing = await getJob(deps.svc.db, job.id);
   if (existing) return existing;
-  // FIXME: when NATS refuses the job here, enqueueJob marks it errored and the caller gets a
-  // 503: the payer has paid for a job that never runs, and neither a replay nor the
-  // reconciler queues it again (its row exists). An operator has to retry it.
   try {
-    return await enqueueJob(deps, { ...job, userId: null, apiKeyId: null, retryOf: null });
+    const fields = { ...job, userId: null, apiKeyId: null, retryOf: null };
+    return await enqueueJob(deps, fields, "keep-pending");
   } catch (error) {
     // Another replica's reconciler (or a concurrent replay) inserted the same reserved id.
     const inserted = error instanceof AppError ? undefined : await getJob(deps.svc.db, job.id);
