@@ -1,14 +1,14 @@
 /** `npm start`: the whole stack on this machine until Ctrl-C. */
 import { NATS_INSTALL_HINT } from "../shared/src/nats/local-server.ts";
 import { bootStack } from "../shared/src/stack/boot.ts";
+import { StackPreflightError } from "../shared/src/stack/preflight.ts";
 
 const stack = await bootStack({
   env: process.env,
   onEvent: (line) => console.error(`supervisor: ${line}`),
 }).catch((error: Error) => {
-  console.error(
-    error.message === NATS_INSTALL_HINT ? error.message : `start failed: ${error.message}`,
-  );
+  const plain = error instanceof StackPreflightError || error.message === NATS_INSTALL_HINT;
+  console.error(plain ? error.message : `start failed: ${error.message}`);
   process.exit(1);
 });
 

@@ -16,6 +16,8 @@ const checkStore = svc.config.STORE_CHECK_ON_CREATE
 const app = createApp({ svc, fetchStore, checkStore }).listen({
   hostname: svc.config.LISTEN_HOST,
   port: svc.config.PORT,
+  // Elysia turns SO_REUSEPORT on by default: a second gateway would then share the port silently.
+  reusePort: false,
 });
 svc.log.info({ port: app.server?.port, publicUrl: svc.config.PUBLIC_URL }, "gateway listening");
 const health = startHealthServer(svc);

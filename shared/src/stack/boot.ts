@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { baseConfigSchema, loadConfig } from "../config.ts";
 import { migrateDb, openDb } from "../db/client.ts";
 import { type LocalNats, startLocalNats } from "../nats/local-server.ts";
+import { assertPortFree, lockDataDir } from "./preflight.ts";
 import { waitForGateway } from "./readiness.ts";
 import { Supervisor, type SupervisorOptions } from "./supervisor.ts";
 
@@ -21,12 +22,21 @@ export interface BootStackOptions {
 }
 
 /**
- * Starts a `nats-server -js` child when `NATS_URL` is unset (store under `DATA_DIR/nats`, on a
- * free port), applies migrations once, starts the services and waits for the gateway.
+ * Refuses to start (`StackPreflightError`) when `PORT` is taken or another stack holds
+ * `DATA_DIR`. Then starts a `nats-server -js` child when `NATS_URL` is unset (store under
+ * `DATA_DIR/nats`, on a free port), applies migrations once, starts the services and waits for
+ * the gateway; a gateway that never gets ready fails with its last error line.
  */
 export async function bootStack(options: BootStackOptions): Promise<RunningStack> {
   const config = loadConfig(baseConfigSchema, options.env);
-  const nats = options.env.NATS_URL ? null : await startLocalNats(join(config.DATA_DIR, "nats"));
+  assertPortFree(options.env.LISTEN_HOST || "0.0.0.0", config.PORT);
+  const lock = lockDataDir(config.DATA_DIR);
+  const nats = options.env.NATS_URL
+    ? null
+    : await startLocalNats(join(config.DATA_DIR, "nats")).catch((error) => {
+        lock.release();
+        throw error;
+      });
   const env = {
     ...options.env,
     NATS_URL: nats?.url ?? config.NATS_URL,
@@ -38,6 +48,7 @@ export async function bootStack(options: BootStackOptions): Promise<RunningStack
   const stop = async () => {
     await supervisor.stop();
     await nats?.stop();
+    lock.release();
   };
   try {
     const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
@@ -46,7 +57,12 @@ export async function bootStack(options: BootStackOptions): Promise<RunningStack
     await waitForGateway(gatewayUrl);
   } catch (error) {
     await stop();
-    throw error;
+    throw withLastError(error, supervisor.lastError("gateway"));
   }
   return { gatewayUrl, env, supervisor, nats, stop };
+}
+
+function withLastError(error: unknown, lastError: string | undefined): unknown {
+  if (!(error instanceof Error) || !lastError) return error;
+  return new Error(`${error.message}; the gateway's last error: ${lastError}`, { cause: error });
 }

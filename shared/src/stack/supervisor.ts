@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 export const serviceNames = ["gateway", "crawler", "auditor", "exporter"] as const;
@@ -7,6 +7,9 @@ export type ServiceName = (typeof serviceNames)[number];
 const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
 const MAX_BACKOFF_MS = 30_000;
 const STABLE_AFTER_MS = 60_000;
+// Parts of Bun's report of an uncaught error that say nothing on their own: the stack frames,
+// the source excerpt and caret, the error's fields and the closing version line.
+const NOT_AN_ERROR_LINE = /^(at |\d+ \||\^|Bun v\d|[a-zA-Z]+: [\d"]|[{}])/;
 
 export interface SupervisorOptions {
   env: Record<string, string | undefined>;
@@ -31,6 +34,7 @@ interface Child {
  */
 export class Supervisor {
   private readonly children = new Map<ServiceName, Child>();
+  private readonly lastErrors = new Map<ServiceName, string>();
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -47,10 +51,12 @@ export class Supervisor {
       env: this.options.env,
       stdin: "ignore",
       stdout,
-      stderr,
+      // Passed through below, keeping the last error line for `lastError()`.
+      stderr: "pipe",
     });
     // The child holds its own copy of a log file descriptor.
     if (typeof stdout === "number") closeSync(stdout);
+    void this.teeStderr(name, proc.stderr, stderr);
     const child: Child = { proc, startedAt: Date.now(), backoffMs, wanted: true };
     this.children.set(name, child);
     void proc.exited.then((code) => this.onExit(name, child, code));
@@ -62,6 +68,11 @@ export class Supervisor {
     if (!child) return;
     child.wanted = restart;
     child.proc.kill(signal);
+  }
+
+  /** The last line a service wrote to stderr that reads like an error (not a stack frame). */
+  lastError(name: ServiceName): string | undefined {
+    return this.lastErrors.get(name);
   }
 
   pid(name: ServiceName): number | undefined {
@@ -99,11 +110,39 @@ export class Supervisor {
     }, delay);
   }
 
+  private async teeStderr(
+    name: ServiceName,
+    from: ReadableStream<Uint8Array>,
+    to: "inherit" | number,
+  ) {
+    const decoder = new TextDecoder();
+    let partial = "";
+    try {
+      for await (const chunk of from) {
+        if (to === "inherit") process.stderr.write(chunk);
+        else writeSync(to, chunk);
+        const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
+        partial = lines.pop() ?? "";
+        this.noteErrorLines(name, lines);
+      }
+      this.noteErrorLines(name, [partial]);
+    } finally {
+      if (typeof to === "number") closeSync(to);
+    }
+  }
+
+  private noteErrorLines(name: ServiceName, lines: string[]) {
+    for (const line of lines) {
+      const text = line.trim();
+      if (text && !NOT_AN_ERROR_LINE.test(text)) this.lastErrors.set(name, text);
+    }
+  }
+
   private stdio(name: ServiceName): { stdout: "inherit" | number; stderr: "inherit" | number } {
     const output = this.options.output ?? "inherit";
     if (output === "inherit") return { stdout: "inherit", stderr: "inherit" };
     mkdirSync(output.dir, { recursive: true });
-    const fd = openSync(join(output.dir, `${name}.log`), "a");
-    return { stdout: fd, stderr: fd };
+    const path = join(output.dir, `${name}.log`);
+    return { stdout: openSync(path, "a"), stderr: openSync(path, "a") };
   }
 }
