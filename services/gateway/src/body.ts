@@ -9,9 +9,7 @@ const MAX_DEPTH = 32;
  * limit.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readCapped(request, maxBytes);
+  const text = utf8(await readBodyBytes(request, maxBytes));
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -42,21 +40,34 @@ function depthOf(value: unknown): number {
   return deepest;
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
+/**
+ * The raw bytes of a request body, refusing more than `maxBytes` with 413: by `Content-Length`
+ * before reading, and by counting streamed (chunked) bytes, so nothing past the limit is
+ * buffered.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     size += read.value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      // Not awaited: on a copied request (Elysia's `mount` passes one) the stream is a branch
+      // of a tee, whose cancel settles only once every branch is cancelled.
+      reader.cancel().catch(() => {});
       throw tooLarge(maxBytes);
     }
     chunks.push(read.value);
   }
+  return Buffer.concat(chunks);
+}
+
+function utf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("invalid_input", "Request body is not valid UTF-8.");
   }

@@ -10,6 +10,7 @@ import {
 } from "@shopsniffer/shared/db/auth-schema";
 import type { ServiceContext } from "@shopsniffer/shared/service";
 import type { GatewayConfig } from "../config.ts";
+import { boundedRequest, likeTheApi } from "./auth-wire.ts";
 import { CLIENT_ADDRESS_HEADER } from "./client-address.ts";
 import { authBaseUrl, trustedOrigins } from "./origins.ts";
 
@@ -43,30 +44,18 @@ export function authOf(svc: ServiceContext<GatewayConfig>): GatewayAuth {
   return auth;
 }
 
-/** The auth routes, `/api/auth/*`, served by Better Auth's own handler. */
+/**
+ * The auth routes, `/api/auth/*`, served by Better Auth's own handler: bodies within
+ * `MAX_BODY_BYTES` (413 past it) and errors in the API's shape, see `auth-wire.ts`.
+ */
 export function authRoutes(svc: ServiceContext<GatewayConfig>) {
   const auth = authOf(svc);
+  const maxBytes = svc.config.MAX_BODY_BYTES;
   // Mounted without a path argument, which would strip the prefix Better Auth routes on; the
   // plugin's prefix keeps the catch-all route inside `/api/auth`.
   return new Elysia({ name: "better-auth", prefix: "/api/auth" }).mount(async (request) =>
-    throttledLikeTheApi(await auth.handler(request)),
+    likeTheApi(await auth.handler(await boundedRequest(request, maxBytes))),
   );
-}
-
-/**
- * Better Auth's limiter answers `429 {"message"}` with `X-Retry-After`; the rest of the API
- * answers `429 {"error", "retry_after", "code"}` with `Retry-After`. Clients see the latter
- * everywhere (the original header stays).
- */
-async function throttledLikeTheApi(response: Response): Promise<Response> {
-  if (response.status !== 429) return response;
-  const retryAfter = Number(response.headers.get("x-retry-after")) || 1;
-  const headers = new Headers(response.headers);
-  headers.set("content-type", "application/json");
-  headers.set("retry-after", String(retryAfter));
-  headers.delete("content-length");
-  const body = { error: "Rate limit exceeded", retry_after: retryAfter, code: "rate_limited" };
-  return new Response(JSON.stringify(body), { status: 429, headers });
 }
 
 function buildAuth(svc: ServiceContext<GatewayConfig>) {
