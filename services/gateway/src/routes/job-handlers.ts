@@ -46,8 +46,10 @@ export async function authenticateOnly(deps: GatewayDeps, request: Request) {
 
 /**
  * `POST /jobs`: normalises the domain, checks the store and queues the job. A caller with
- * neither key nor session pays with x402: the payment is checked offline first, the store
- * next, and only then is anything claimed or charged.
+ * neither key nor session pays with x402: the payment is checked offline first, the domain and
+ * the store next, and only then is anything claimed or charged. A missing or refused payment
+ * gets its 402 only after the domain and store checks, so a request no payment could buy is
+ * told why (400, 422) instead of being asked to pay.
  */
 export async function createJob(
   deps: GatewayDeps,
@@ -55,11 +57,11 @@ export async function createJob(
 ) {
   const principal = await resolvePrincipal(deps, request);
   const payment = principal ? null : await readJobPayment(deps, request);
-  if (payment?.kind === "reply") return reply(set, payment.reply);
   const domain = normalizeDomain(body.domain);
   const webhookUrl =
     body.webhook_url === undefined ? null : await checkWebhookUrl(deps, body.webhook_url);
   await deps.checkStore(domain);
+  if (payment?.kind === "reply") return reply(set, payment.reply);
   const fields = {
     domain,
     slug: domainSlug(domain),
