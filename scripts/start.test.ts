@@ -34,8 +34,9 @@ function refusedStart(port: number, dir = dataDir) {
 async function untilRunning(proc: Bun.Subprocess<"ignore", "ignore", "pipe">): Promise<string> {
   let text = "";
   const decoder = new TextDecoder();
-  for await (const chunk of proc.stderr) {
-    text += decoder.decode(chunk, { stream: true });
+  const reader = proc.stderr.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    text += decoder.decode(read.value, { stream: true });
     if (text.includes("ShopSniffer is running")) return text;
   }
   throw new Error(`npm start ended before it was ready:\n${text}`);

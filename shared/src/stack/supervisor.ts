@@ -56,7 +56,9 @@ export class Supervisor {
     });
     // The child holds its own copy of a log file descriptor.
     if (typeof stdout === "number") closeSync(stdout);
-    void this.teeStderr(name, proc.stderr, stderr);
+    void this.teeStderr(name, proc.stderr, stderr).catch((error: Error) => {
+      this.options.onEvent?.(`${name}: its stderr could not be passed on: ${error.message}`);
+    });
     const child: Child = { proc, startedAt: Date.now(), backoffMs, wanted: true };
     this.children.set(name, child);
     void proc.exited.then((code) => this.onExit(name, child, code));
@@ -118,7 +120,9 @@ export class Supervisor {
     const decoder = new TextDecoder();
     let partial = "";
     try {
-      for await (const chunk of from) {
+      const reader = from.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        const chunk = read.value;
         if (to === "inherit") process.stderr.write(chunk);
         else writeSync(to, chunk);
         const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
