@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { type HttpGateway, json, signUp, startHttpGateway } from "./auth-harness.ts";
+import { MAX_USER_NAME_CHARS } from "../src/auth/user-name.ts";
+import {
+  type HttpGateway,
+  json,
+  signUp,
+  startHttpGateway,
+  TRUSTED_ORIGIN,
+} from "./auth-harness.ts";
 
 // Sign-ups hash passwords with scrypt and every gateway boots NATS: slow on a busy machine.
 setDefaultTimeout(60_000);
@@ -69,7 +76,7 @@ describe("request bodies at /api/auth", () => {
   });
 
   test("a chunked body within the limit reaches Better Auth whole", async () => {
-    const body = signUpBody(200);
+    const body = signUpBody(MAX_USER_NAME_CHARS);
     const res = await gw.fetch("/api/auth/sign-up/email", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -107,5 +114,24 @@ describe("error bodies at /api/auth", () => {
     const res = await gw.fetch("/api/auth/get-session");
     expect(res.status).toBe(200);
     expect(await res.json()).toBeNull();
+  });
+});
+
+describe("user names", () => {
+  test("a name past MAX_USER_NAME_CHARS is refused at sign-up and on update", async () => {
+    const long = signUpBody(MAX_USER_NAME_CHARS + 1);
+    const res = await gw.fetch("/api/auth/sign-up/email", json(long));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "NAME_TOO_LONG", error: expect.any(String) });
+    expect(await userCount(long.email)).toBe(0);
+    const user = await signUp(gw, "n".repeat(MAX_USER_NAME_CHARS));
+    const headers = { cookie: user.cookie, origin: TRUSTED_ORIGIN };
+    const rename = (name: string) => gw.fetch("/api/auth/update-user", json({ name }, headers));
+    const refused = await rename("x".repeat(MAX_USER_NAME_CHARS + 1));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).code).toBe("NAME_TOO_LONG");
+    expect((await rename("Grace")).status).toBe(200);
+    const session = await gw.fetch("/api/auth/get-session", { headers: { cookie: user.cookie } });
+    expect((await session.json()).user.name).toBe("Grace");
   });
 });

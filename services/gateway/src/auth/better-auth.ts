@@ -13,6 +13,7 @@ import type { GatewayConfig } from "../config.ts";
 import { boundedRequest, likeTheApi } from "./auth-wire.ts";
 import { CLIENT_ADDRESS_HEADER } from "./client-address.ts";
 import { authBaseUrl, trustedOrigins } from "./origins.ts";
+import { userNameHooks } from "./user-name.ts";
 
 /**
  * Signs sessions when `BETTER_AUTH_SECRET` is unset (never in production: the config refuses
@@ -81,6 +82,7 @@ function buildAuth(svc: ServiceContext<GatewayConfig>) {
       schema: { user, session, account, verification, rateLimit },
     }),
     emailAndPassword: { enabled: true },
+    databaseHooks: userNameHooks,
     socialProviders: google ? { google } : {},
     trustedOrigins: trustedOrigins(config),
     advanced: {
