@@ -1,7 +1,7 @@
 /**
  * Pays for one analysis job with x402 (USDC on Base) and prints the job and the settlement:
  *
- *   PRIVATE_KEY=0x… GATEWAY_URL=http://localhost:3000 npx bun scripts/pay-job.ts allbirds.com
+ *   PRIVATE_KEY=0x… GATEWAY_URL=http://localhost:3000 ./node_modules/.bin/bun scripts/pay-job.ts allbirds.com
  *
  * The first `POST /api/jobs` answers 402 with the price; x402-fetch signs a USDC transfer
  * authorization with the key and sends the request again with `X-PAYMENT`. Nothing is paid
@@ -13,7 +13,9 @@ import { createSigner, decodeXPaymentResponse, wrapFetchWithPayment } from "x402
 const domain = process.argv[2];
 const privateKey = process.env.PRIVATE_KEY;
 if (!domain || !privateKey?.match(/^0x[0-9a-fA-F]{64}$/)) {
-  console.error("usage: PRIVATE_KEY=0x<64 hex> npx bun scripts/pay-job.ts <store domain>");
+  console.error(
+    "usage: PRIVATE_KEY=0x<64 hex> ./node_modules/.bin/bun scripts/pay-job.ts <store domain>",
+  );
   process.exit(2);
 }
 const gateway = (process.env.GATEWAY_URL ?? "http://localhost:3000").replace(/\/+$/, "");

@@ -28,7 +28,7 @@ export async function likeTheApi(response: Response): Promise<Response> {
   if (response.status === 429) return throttled(response);
   if (response.status < 400) return response;
   if (!response.headers.get("content-type")?.includes("application/json")) return response;
-  const body = await parsed(await response.clone().text());
+  const body = jsonObject(await response.clone().text());
   if (!body || typeof body.message !== "string" || "error" in body) return response;
   const headers = new Headers(response.headers);
   headers.delete("content-length");
@@ -39,7 +39,8 @@ export async function likeTheApi(response: Response): Promise<Response> {
   });
 }
 
-async function parsed(text: string): Promise<Record<string, unknown> | null> {
+/** `text` as a JSON object; null for anything else. */
+function jsonObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === "object" && !Array.isArray(value)
