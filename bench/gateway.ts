@@ -16,6 +16,8 @@ async function withStack<T>(name: string, fn: (local: LocalStack) => Promise<T>)
   const booting = startLocalStack(name, `${DOMAIN}=${store.origin}`, {
     ...BENCH_ENV,
     RATE_LIMIT_ENABLED: "false",
+    // Every fan-out client connects from the bench's one address.
+    WS_MAX_PER_CLIENT: "0",
   });
   const stop = async () => {
     const local = await booting;
