@@ -23,12 +23,10 @@ function env(port: number, dir = dataDir): Record<string, string | undefined> {
   };
 }
 
-/** Runs a second start to its end; it must be refused quickly, before starting anything. */
+/** Runs a second start to its end; it must be refused before starting anything. */
 function refusedStart(port: number, dir = dataDir) {
-  const startedAt = Date.now();
   const proc = Bun.spawnSync([process.execPath, START], { env: env(port, dir), timeout: 20_000 });
-  const stderr = proc.stderr.toString().trim();
-  return { code: proc.exitCode, stderr, elapsedMs: Date.now() - startedAt };
+  return { code: proc.exitCode, stderr: proc.stderr.toString().trim() };
 }
 
 async function untilRunning(proc: Bun.Subprocess<"ignore", "ignore", "pipe">): Promise<string> {
@@ -51,7 +49,6 @@ test("a port already taken refuses the start at once with one line", () => {
     expect(second.stderr).toBe(
       `port ${holder.port} is in use (is ShopSniffer already running?); stop it or set PORT`,
     );
-    expect(second.elapsedMs).toBeLessThan(10_000);
     expect(existsSync(join(dir, "nats"))).toBe(false);
   } finally {
     holder.stop(true);
@@ -81,14 +78,13 @@ test("while npm start runs, a second one is refused on its port and on its DATA_
       `DATA_DIR ${dataDir} is in use by another ShopSniffer (pid ${first.pid}); ` +
         "stop it or set DATA_DIR",
     );
-    expect(sameDir.elapsedMs).toBeLessThan(10_000);
 
     // A gateway started by hand on the same port does not share it (no SO_REUSEPORT).
+    expect(natsUrl).toStartWith("nats://127.0.0.1:");
     const gateway = Bun.spawnSync([process.execPath, GATEWAY], {
       env: { ...env(port), NATS_URL: natsUrl, HEALTH_PORT: undefined },
       timeout: 20_000,
     });
-    expect(natsUrl).toStartWith("nats://127.0.0.1:");
     expect(gateway.exitCode).not.toBe(0);
     expect(gateway.stderr.toString()).toContain("EADDRINUSE");
   } finally {
@@ -98,3 +94,33 @@ test("while npm start runs, a second one is refused on its port and on its DATA_
   expect(first.exitCode).toBe(0);
   expect(existsSync(join(dataDir, "shopsniffer.pid"))).toBe(false);
 }, 90_000);
+
+test("Ctrl-C while the stack is still starting stops what started and frees DATA_DIR", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "shopsniffer-start-boot-"));
+  // A gateway setting it refuses keeps the gateway restarting: the boot waits for it.
+  const start = Bun.spawn([process.execPath, START], {
+    env: { ...env(freePort(), dir), JOB_PENDING_SWEEP_MS: "-1" },
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  try {
+    const reader = start.stderr.getReader();
+    let text = "";
+    while (!text.includes("gateway exited")) {
+      const read = await reader.read();
+      if (read.done) throw new Error(`npm start ended early:\n${text}`);
+      text += new TextDecoder().decode(read.value);
+    }
+    reader.releaseLock();
+    start.kill("SIGINT");
+    expect(await start.exited).toBe(0);
+    expect(existsSync(join(dir, "shopsniffer.pid"))).toBe(false);
+    // nats-server was its child and is gone: nothing holds its store directory's lock.
+    const natsLeft = Bun.spawnSync(["pgrep", "-f", join(dir, "nats")]);
+    expect(natsLeft.stdout.toString().trim()).toBe("");
+  } finally {
+    start.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

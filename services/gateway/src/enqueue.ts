@@ -54,7 +54,15 @@ export async function enqueueJob(
     await publishJobCreated(svc, job);
   } catch (error) {
     if (whenQueueDown === "keep-pending") {
-      svc.log.warn({ jobId: job.id, err: error }, "job not queued yet; the sweeper will queue it");
+      if (svc.config.JOB_PENDING_SWEEP_MS > 0) {
+        svc.log.warn(
+          { jobId: job.id, err: error },
+          "job not queued yet; the sweeper will queue it",
+        );
+      } else {
+        const hint = "paid job not queued, and JOB_PENDING_SWEEP_MS=0: nothing will queue it";
+        svc.log.error({ jobId: job.id, err: error }, hint);
+      }
       return job;
     }
     svc.log.error({ jobId: job.id, err: error }, "job could not be queued");

@@ -106,6 +106,7 @@ describe("error bodies at /api/auth", () => {
     const res = await gw.fetch("/api/auth/sign-up/email", json({ ...signUpBody(3), email: "x" }));
     expect(res.status).toBe(400);
     const body = await res.json();
+    expect(typeof body.error).toBe("string");
     expect(body.error).toBe(body.message);
     expect(typeof body.code).toBe("string");
   });

@@ -19,6 +19,8 @@ export interface BootStackOptions {
   env: Record<string, string | undefined>;
   output?: SupervisorOptions["output"];
   onEvent?: (line: string) => void;
+  /** Ends a boot still under way (Ctrl-C): what started is stopped and the lock released. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,15 +48,19 @@ export async function bootStack(options: BootStackOptions): Promise<RunningStack
   const supervisor = new Supervisor({ env, output: options.output, onEvent: options.onEvent });
   const gatewayUrl = `http://127.0.0.1:${config.PORT}`;
   const stop = async () => {
-    await supervisor.stop();
-    await nats?.stop();
-    lock.release();
+    try {
+      await supervisor.stop();
+      await nats?.stop();
+    } finally {
+      lock.release();
+    }
   };
   try {
     const db = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
     await migrateDb(db).finally(() => db.close());
+    options.signal?.throwIfAborted();
     supervisor.startAll();
-    await waitForGateway(gatewayUrl);
+    await waitForGateway(gatewayUrl, undefined, options.signal);
   } catch (error) {
     await stop();
     throw withLastError(error, supervisor.lastError("gateway"));

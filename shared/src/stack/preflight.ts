@@ -12,10 +12,13 @@ export function assertPortFree(host: string, port: number): void {
   if (port === 0) return;
   try {
     Bun.listen({ hostname: host, port, socket: { data() {} } }).stop(true);
-  } catch {
-    throw new StackPreflightError(
-      `port ${port} is in use (is ShopSniffer already running?); stop it or set PORT`,
-    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new StackPreflightError(
+        `port ${port} is in use (is ShopSniffer already running?); stop it or set PORT`,
+      );
+    }
+    throw new StackPreflightError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
 }
 
@@ -25,11 +28,13 @@ export interface DataDirLock {
   release(): void;
 }
 
+/** The lock's file in `DATA_DIR`: the holder's pid and, on Linux, its start time. */
 export const LOCK_FILE = "shopsniffer.pid";
 
 /**
  * Claims `dataDir` for this process with a pid file created exclusively. A file naming a live
- * process refuses the start; one naming a dead process (a killed stack) is taken over.
+ * holder refuses the start; one naming a dead process (a killed stack), this process, or a pid
+ * now used by another program (its start time differs) is taken over.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
@@ -38,13 +43,15 @@ export function lockDataDir(dataDir: string): DataDirLock {
     if (tryCreate(path)) {
       return {
         path,
-        release: () => readPid(path) === process.pid && rmSync(path, { force: true }),
+        release: () => {
+          if (readHolder(path)?.pid === process.pid) rmSync(path, { force: true });
+        },
       };
     }
-    const holder = readPid(path);
-    if (holder !== null && isAlive(holder)) {
+    const holder = readHolder(path);
+    if (holder !== null && isHolding(holder)) {
       throw new StackPreflightError(
-        `DATA_DIR ${dataDir} is in use by another ShopSniffer (pid ${holder}); ` +
+        `DATA_DIR ${dataDir} is in use by another ShopSniffer (pid ${holder.pid}); ` +
           "stop it or set DATA_DIR",
       );
     }
@@ -55,9 +62,16 @@ export function lockDataDir(dataDir: string): DataDirLock {
   throw new StackPreflightError(`could not lock DATA_DIR ${dataDir} (${path} keeps reappearing)`);
 }
 
+interface Holder {
+  pid: number;
+  /** When the process started, in clock ticks since boot (Linux); null where unknown. */
+  startedAt: string | null;
+}
+
 function tryCreate(path: string): boolean {
   try {
-    writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
+    const startedAt = processStart(process.pid);
+    writeFileSync(path, `${process.pid}${startedAt ? ` ${startedAt}` : ""}\n`, { flag: "wx" });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
@@ -65,10 +79,30 @@ function tryCreate(path: string): boolean {
   }
 }
 
-function readPid(path: string): number | null {
+function readHolder(path: string): Holder | null {
   try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const [pidText = "", startedAt] = readFileSync(path, "utf8").trim().split(/\s+/);
+    const pid = Number.parseInt(pidText, 10);
+    return Number.isInteger(pid) && pid > 0 ? { pid, startedAt: startedAt ?? null } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `holder` still runs: alive, not this process, and started when the file says. */
+function isHolding(holder: Holder): boolean {
+  if (holder.pid === process.pid || !isAlive(holder.pid)) return false;
+  if (holder.startedAt === null) return true;
+  const startedAt = processStart(holder.pid);
+  return startedAt === null || startedAt === holder.startedAt;
+}
+
+/** Field 22 of `/proc/<pid>/stat`, the process's start time; null without procfs. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }

@@ -23,6 +23,8 @@ export interface SupervisorOptions {
 
 interface Child {
   proc: Bun.Subprocess;
+  /** Settles once the service's stderr has been passed on to its end. */
+  stderrDone: Promise<void>;
   startedAt: number;
   backoffMs: number;
   wanted: boolean;
@@ -56,10 +58,10 @@ export class Supervisor {
     });
     // The child holds its own copy of a log file descriptor.
     if (typeof stdout === "number") closeSync(stdout);
-    void this.teeStderr(name, proc.stderr, stderr).catch((error: Error) => {
+    const stderrDone = this.teeStderr(name, proc.stderr, stderr).catch((error: Error) => {
       this.options.onEvent?.(`${name}: its stderr could not be passed on: ${error.message}`);
     });
-    const child: Child = { proc, startedAt: Date.now(), backoffMs, wanted: true };
+    const child: Child = { proc, stderrDone, startedAt: Date.now(), backoffMs, wanted: true };
     this.children.set(name, child);
     void proc.exited.then((code) => this.onExit(name, child, code));
   }
@@ -94,7 +96,9 @@ export class Supervisor {
         resolve();
       }, 10_000);
     });
-    await Promise.race([Promise.all(running.map((c) => c.proc.exited)), timeout]);
+    // Their last words too: a shutdown error, or the line `lastError()` reports.
+    const ended = running.map((c) => Promise.all([c.proc.exited, c.stderrDone]));
+    await Promise.race([Promise.all(ended), timeout]);
     clearTimeout(timer);
   }
 
