@@ -1,37 +1,22 @@
 /** Benchmarks 4 and 5: the gateway's WebSocket fan-out and its status read throughput. */
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "nats";
 import { analyze } from "../scripts/lib/analyze.ts";
-import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
+import type { LocalStack } from "../scripts/lib/local-stack.ts";
 import { natsNames } from "../shared/src/contracts/subjects.ts";
 import { freePort } from "../shared/src/nats/local-server.ts";
 import { stopOnInterrupt } from "./interrupt.ts";
-import { BENCH_ENV, memoryMb, percentile, pool, startTimedStore } from "./lib.ts";
+import { memoryMb, percentile, pool, startTimedStore, withStack } from "./lib.ts";
 
 const DOMAIN = "tiny.bench.test";
 
-async function withStack<T>(name: string, fn: (local: LocalStack) => Promise<T>): Promise<T> {
+/** A stack serving the tiny store, job limits off; every WebSocket client shares one address. */
+function withTinyStack<T>(name: string, fn: (local: LocalStack) => Promise<T>): Promise<T> {
   const store = startTimedStore({ domain: DOMAIN, products: 5 });
-  const booting = startLocalStack(name, `${DOMAIN}=${store.origin}`, {
-    ...BENCH_ENV,
+  return withStack(name, [[DOMAIN, store]], fn, {
     RATE_LIMIT_ENABLED: "false",
-    // Every fan-out client connects from the bench's one address.
     WS_MAX_PER_CLIENT: "0",
   });
-  const stop = async () => {
-    const local = await booting;
-    await local.stack.stop();
-    await store.stop();
-    rmSync(local.dataDir, { recursive: true, force: true });
-  };
-  const forget = stopOnInterrupt(stop);
-  try {
-    return await fn(await booting);
-  } finally {
-    forget();
-    await stop();
-  }
 }
 
 /**
@@ -40,7 +25,7 @@ async function withStack<T>(name: string, fn: (local: LocalStack) => Promise<T>)
  * receipt. The crawler is stopped first, so the job stays pending and only these events flow.
  */
 export async function wsFanOut(subscribers = 5_000, events = 20) {
-  return withStack("bench-ws", async ({ stack, apiKey }) => {
+  return withTinyStack("bench-ws", async ({ stack, apiKey }) => {
     stack.supervisor.kill("crawler", "SIGTERM");
     await Bun.sleep(2_000);
     const gatewayPid = stack.supervisor.pid("gateway");
@@ -151,7 +136,7 @@ async function createJob(gatewayUrl: string, apiKey: string): Promise<string> {
  * ratio compares the medians, to damp other load on the machine.
  */
 export async function statusThroughput(connections = 32, seconds = 5, rounds = 3) {
-  return withStack("bench-status", async ({ stack, apiKey }) => {
+  return withTinyStack("bench-status", async ({ stack, apiKey }) => {
     const { job } = await analyze({ baseUrl: stack.gatewayUrl, apiKey, domain: DOMAIN });
     const port = freePort();
     const bare = Bun.spawn([process.execPath, join(import.meta.dir, "bare-status-server.ts")], {

@@ -2,36 +2,9 @@
  * Benchmarks 1, 2 and 6: whole jobs through the stack (four service processes, NATS, a libSQL
  * file) against stores served by this process, which times every store answer.
  */
-import { rmSync } from "node:fs";
 import { analyze } from "../scripts/lib/analyze.ts";
-import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
 import { DEMO_DOMAIN } from "../shared/src/storefront/demo-store.ts";
-import { stopOnInterrupt } from "./interrupt.ts";
-import { BENCH_ENV, startTimedStore, type TimedStore } from "./lib.ts";
-
-/** Runs `fn` on a fresh stack whose `domain` is served by `store`; stops both afterwards. */
-async function withStack<T>(
-  name: string,
-  stores: Array<[string, TimedStore]>,
-  fn: (local: LocalStack) => Promise<T>,
-  env: Record<string, string> = {},
-): Promise<T> {
-  const origins = stores.map(([domain, store]) => `${domain}=${store.origin}`).join(",");
-  const booting = startLocalStack(name, origins, { ...BENCH_ENV, ...env });
-  const stop = async () => {
-    const local = await booting;
-    await local.stack.stop();
-    await Promise.all(stores.map(([, store]) => store.stop()));
-    rmSync(local.dataDir, { recursive: true, force: true });
-  };
-  const forget = stopOnInterrupt(stop);
-  try {
-    return await fn(await booting);
-  } finally {
-    forget();
-    await stop();
-  }
-}
+import { startTimedStore, type TimedStore, withStack } from "./lib.ts";
 
 /**
  * 1. The demo job (60 products) with 50 ms added to every store answer, as a nearby store

@@ -1,7 +1,9 @@
-/** Shared pieces of the benchmarks: a timed storefront, memory readings, percentiles. */
-import { readFileSync } from "node:fs";
+/** Shared pieces of the benchmarks: a timed storefront, stacks, memory readings, percentiles. */
+import { readFileSync, rmSync } from "node:fs";
+import { type LocalStack, startLocalStack } from "../scripts/lib/local-stack.ts";
 import { generateDemoStore } from "../shared/src/storefront/demo-store.ts";
 import { createStoreHandler } from "../shared/src/storefront/routes.ts";
+import { stopOnInterrupt } from "./interrupt.ts";
 
 /**
  * Settings every benchmark stack gets. The audit reads static HTML unless
@@ -128,4 +130,31 @@ export async function pool<T>(count: number, concurrency: number, fn: (i: number
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
+}
+
+/**
+ * Runs `fn` on a fresh stack whose domains are served by their `stores` (bench settings plus
+ * `env`); stops the stack and the stores afterwards, or on Ctrl-C.
+ */
+export async function withStack<T>(
+  name: string,
+  stores: Array<[string, TimedStore]>,
+  fn: (local: LocalStack) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
+  const origins = stores.map(([domain, store]) => `${domain}=${store.origin}`).join(",");
+  const booting = startLocalStack(name, origins, { ...BENCH_ENV, ...env });
+  const stop = async () => {
+    const local = await booting;
+    await local.stack.stop();
+    await Promise.all(stores.map(([, store]) => store.stop()));
+    rmSync(local.dataDir, { recursive: true, force: true });
+  };
+  const forget = stopOnInterrupt(stop);
+  try {
+    return await fn(await booting);
+  } finally {
+    forget();
+    await stop();
+  }
 }
