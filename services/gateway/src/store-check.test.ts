@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createStoreFetcher } from "@shopsniffer/shared/store/fetch";
+import { createStoreFetcher, type StoreFetcher } from "@shopsniffer/shared/store/fetch";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { modeInterceptor } from "@shopsniffer/shared/storefront/safety-modes";
 import { type RunningStorefront, startStorefront } from "@shopsniffer/shared/storefront/server";
@@ -66,5 +66,39 @@ describe("store identity at job creation", () => {
       primary_domain: "headless.test",
       myshopify_domain: null,
     });
+  });
+});
+
+describe("passed checks are remembered for a while", () => {
+  /** A checker over a fetcher that counts its requests. */
+  function countingChecker(passedForMs: number) {
+    const origins = new Map(HOSTS.map((host) => [host, storefront.origin]));
+    const fetchStore = createStoreFetcher({ origins, timeoutMs: 5_000 });
+    const counter = { requests: 0 };
+    const counting: StoreFetcher = (url, init) => {
+      counter.requests++;
+      return fetchStore(url, init);
+    };
+    return { counter, checker: storeChecker(counting, undefined, passedForMs) };
+  }
+
+  test("a store that passed is not fetched again until the time is up", async () => {
+    const { counter, checker } = countingChecker(200);
+    await checker("primary.test");
+    const first = counter.requests;
+    expect(first).toBeGreaterThan(0);
+    await checker("primary.test");
+    expect(counter.requests).toBe(first);
+    await Bun.sleep(250);
+    await checker("primary.test");
+    expect(counter.requests).toBeGreaterThan(first);
+  });
+
+  test("a refused store is checked afresh every time", async () => {
+    const { counter, checker } = countingChecker(60_000);
+    await expect(checker("locked.test")).rejects.toMatchObject({ code: "password_protected" });
+    const first = counter.requests;
+    await expect(checker("locked.test")).rejects.toMatchObject({ code: "password_protected" });
+    expect(counter.requests).toBeGreaterThan(first);
   });
 });

@@ -15,12 +15,25 @@ export interface StoreIdentity {
  * domains) and judging the page the chain ends on. A site that cannot be reached gets a fixed
  * message (422 `store_unreachable`; the cause is logged, not shown); a store answering 429 or
  * 5xx is told to try again later.
+ *
+ * A passed check is remembered for `passedForMs` (one store fetch, not two, for the unpaid
+ * probe and the paid retry of an x402 client); a refusal is checked afresh each time.
  */
-export function storeChecker(fetchStore: StoreFetcher, log?: Logger) {
+export function storeChecker(fetchStore: StoreFetcher, log?: Logger, passedForMs = 60_000) {
+  const passed = new Map<string, number>();
   return async (domain: string): Promise<void> => {
+    const until = passed.get(domain);
+    if (until !== undefined && until > Date.now()) return;
     await checkStoreIdentity(fetchStore, domain, log);
+    passed.delete(domain);
+    // Oldest first: past the bound, the entry checked longest ago goes.
+    if (passed.size >= MAX_REMEMBERED) passed.delete(passed.keys().next().value ?? "");
+    passed.set(domain, Date.now() + passedForMs);
   };
 }
+
+/** Passed checks remembered at once, so a flood of distinct domains cannot grow the map. */
+const MAX_REMEMBERED = 10_000;
 
 /** The store check, returning who the domain turned out to be. */
 export async function checkStoreIdentity(
