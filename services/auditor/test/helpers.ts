@@ -1,24 +1,10 @@
-import { jobs } from "@shopsniffer/shared/db/schema";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
-import { domainSlug } from "@shopsniffer/shared/store/domain";
-import { isoNow } from "@shopsniffer/shared/time";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import type { AuditorService } from "../src/config.ts";
 
 /** Inserts a pending job for `domain` and returns its row. */
 export async function insertJob(svc: AuditorService, domain: string): Promise<JobRow> {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain,
-      slug: domainSlug(domain),
-      status: "pending",
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
-  return reload(svc, id);
+  return reload(svc, await insertTestJob(svc.db, { domain, status: "pending" }));
 }
 
 export async function reload(svc: AuditorService, jobId: string): Promise<JobRow> {

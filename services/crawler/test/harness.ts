@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import { jobs } from "@shopsniffer/shared/db/schema";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { getJob } from "@shopsniffer/shared/jobs/state";
 import type { StageRun } from "@shopsniffer/shared/nats/stage-runner";
@@ -12,7 +10,7 @@ import {
   startStorefront,
 } from "@shopsniffer/shared/storefront/server";
 import { createTestWorld, type TestWorld } from "@shopsniffer/shared/testing/env";
-import { isoNow } from "@shopsniffer/shared/time";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import { crawlerConfigSchema } from "../src/config.ts";
 import type { CrawlerDeps } from "../src/context.ts";
 
@@ -65,17 +63,5 @@ export async function startHarness(
 }
 
 async function insertJob(deps: CrawlerDeps, domain: string): Promise<string> {
-  const id = randomUUID();
-  const now = isoNow();
-  await deps.svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain,
-      slug: domain.replace(/\./g, "-"),
-      status: "pending",
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
-  return id;
+  return insertTestJob(deps.svc.db, { domain, status: "pending" });
 }

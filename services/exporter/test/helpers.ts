@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { collections, jobs, pages, products } from "@shopsniffer/shared/db/schema";
+import { collections, type jobs, pages, products } from "@shopsniffer/shared/db/schema";
 import { getJob, type JobRow } from "@shopsniffer/shared/jobs/state";
 import { bootService } from "@shopsniffer/shared/service";
 import { REAL_FIXTURES } from "@shopsniffer/shared/testing/env";
-import { isoNow } from "@shopsniffer/shared/time";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import { type ExporterService, exporterConfigSchema } from "../src/config.ts";
 
 export type RawProduct = Record<string, unknown> & { id: number; handle: string; title: string };
@@ -24,20 +24,7 @@ export async function insertJob(
   svc: ExporterService,
   extra: Partial<typeof jobs.$inferInsert> = {},
 ): Promise<JobRow> {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "shop.example.com",
-      slug: "shop-example-com",
-      status: "processing",
-      createdAt: now,
-      updatedAt: now,
-      ...extra,
-    }),
-  );
-  return reload(svc, id);
+  return reload(svc, await insertTestJob(svc.db, { domain: "shop.example.com", ...extra }));
 }
 
 export async function reload(svc: ExporterService, jobId: string): Promise<JobRow> {

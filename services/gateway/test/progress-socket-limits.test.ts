@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { jobs } from "@shopsniffer/shared/db/schema";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
-import { isoNow } from "@shopsniffer/shared/time";
 import { type GatewayHarness, startGateway } from "./harness.ts";
 
 /** Bun's WebSocket takes request headers; the DOM typings in scope do not know that option. */
@@ -27,18 +26,7 @@ afterAll(async () => {
 
 /** A processing job with one event, so a socket that has received it is surely counted. */
 async function processingJob(): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await gw.svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "shop.example",
-      slug: "shop-example",
-      status: "processing",
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
+  const id = await insertTestJob(gw.svc.db);
   await new ProgressReporter(gw.svc.js, gw.svc.names, gw.svc.db).status(id, "audit", 0.5);
   return id;
 }

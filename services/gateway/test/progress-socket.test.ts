@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { jobs } from "@shopsniffer/shared/db/schema";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import { ProgressReporter } from "@shopsniffer/shared/jobs/progress";
 import { isoNow } from "@shopsniffer/shared/time";
 import { followJob } from "../../../scripts/lib/analyze.ts";
@@ -20,24 +20,14 @@ afterAll(async () => {
 });
 
 async function insertJob(status: "completed" | "errored" | "processing") {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await gw.svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "shop.example",
-      slug: "shop-example",
-      status,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: status === "completed" ? now : null,
-      errorStep: status === "errored" ? "audit" : null,
-      errorMessage: status === "errored" ? "store vanished" : null,
-      errorCode: status === "errored" ? "not_shopify" : null,
-      errorAttempts: status === "errored" ? 2 : null,
-    }),
-  );
-  return id;
+  return insertTestJob(gw.svc.db, {
+    status,
+    completedAt: status === "completed" ? isoNow() : null,
+    errorStep: status === "errored" ? "audit" : null,
+    errorMessage: status === "errored" ? "store vanished" : null,
+    errorCode: status === "errored" ? "not_shopify" : null,
+    errorAttempts: status === "errored" ? 2 : null,
+  });
 }
 
 const reporter = () => new ProgressReporter(gw.svc.js, gw.svc.names, gw.svc.db);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { insertTestJob } from "@shopsniffer/shared/testing/jobs";
 import { collections, jobs, pages, products } from "@shopsniffer/shared/db/schema";
 import { generateDemoStore } from "@shopsniffer/shared/storefront/demo-store";
 import { isoNow } from "@shopsniffer/shared/time";
@@ -109,18 +110,7 @@ test("the report is written one page of products at a time, in product id order"
 });
 
 test("a job without products answers an empty list with zero counts", async () => {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await gw.svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "empty.example",
-      slug: "empty-example",
-      status: "processing",
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
+  const id = await insertTestJob(gw.svc.db, { domain: "empty.example" });
   const text = await (await gw.request(`/api/reports/${id}`)).text();
   expect(JSON.parse(text)).toEqual({
     job: { id, domain: "empty.example", status: "processing" },

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { baseConfigSchema } from "../config.ts";
 import type { Stage, Step } from "../contracts/stages.ts";
-import { jobSteps, jobs } from "../db/schema.ts";
+import { jobSteps } from "../db/schema.ts";
 import { finishStep, getJob, startStep } from "../jobs/state.ts";
 import { bootService, type ServiceContext } from "../service.ts";
 import { createTestWorld, type TestWorld } from "../testing/env.ts";
-import { isoNow } from "../time.ts";
+import { insertTestJob } from "../testing/jobs.ts";
 import { and, eq } from "drizzle-orm";
 import { publishStage, type RunnerOptions, runStages, type StageRun } from "./stage-runner.ts";
 
@@ -45,10 +45,7 @@ async function consume(stage: Stage, options: RunnerOptions, handle: (run: Stage
 }
 
 async function startJob(stage: Stage): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  const row = { id, domain: "x.test", slug: "x", status: "processing" as const };
-  await svc.db.write((db) => db.insert(jobs).values({ ...row, createdAt: now, updatedAt: now }));
+  const id = await insertTestJob(svc.db, { domain: "x.test" });
   await publishStage(svc, id, stage);
   return id;
 }
@@ -177,10 +174,7 @@ test("a handler past its deadline keeps its slot, and its late step writes leave
 }, 20_000);
 
 test("a superseded attempt cannot finish the step its retry started", async () => {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  const row = { id, domain: "x.test", slug: "x", status: "processing" as const };
-  await svc.db.write((db) => db.insert(jobs).values({ ...row, createdAt: now, updatedAt: now }));
+  const id = await insertTestJob(svc.db, { domain: "x.test" });
   expect(await startStep(svc.db, id, "audit", 1)).toBe(true);
   expect(await startStep(svc.db, id, "audit", 2)).toBe(true);
   expect(await finishStep(svc.db, id, "audit", "completed", { by: 1 }, 1)).toBe(false);

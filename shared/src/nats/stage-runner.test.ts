@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { baseConfigSchema } from "../config.ts";
-import { jobSteps, jobs } from "../db/schema.ts";
+import { jobSteps } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { getJob } from "../jobs/state.ts";
 import { bootService, type ServiceContext } from "../service.ts";
 import { createTestWorld, type TestWorld } from "../testing/env.ts";
+import { insertTestJob } from "../testing/jobs.ts";
 import { isoNow } from "../time.ts";
 import { publishStage, runStages } from "./stage-runner.ts";
 
@@ -41,15 +42,11 @@ afterAll(async () => {
 });
 
 async function startJob(domain: string): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = isoNow();
+  const id = await insertTestJob(svc.db, { domain });
   await svc.db.write((db) =>
     db
-      .insert(jobs)
-      .values({ id, domain, slug: domain, status: "processing", createdAt: now, updatedAt: now }),
-  );
-  await svc.db.write((db) =>
-    db.insert(jobSteps).values({ jobId: id, step: "insights", status: "running", startedAt: now }),
+      .insert(jobSteps)
+      .values({ jobId: id, step: "insights", status: "running", startedAt: isoNow() }),
   );
   await publishStage(svc, id, "insights");
   return id;
@@ -87,22 +84,14 @@ test("a stage that fails then succeeds is retried and hands the job on once", as
 });
 
 test("a message for a finished job whose final event was lost publishes it", async () => {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "lost.test",
-      slug: "lost",
-      status: "errored",
-      createdAt: now,
-      updatedAt: now,
-      errorStep: "insights",
-      errorCode: "upstream_failed",
-      errorMessage: "gone",
-      errorAttempts: 2,
-    }),
-  );
+  const id = await insertTestJob(svc.db, {
+    domain: "lost.test",
+    status: "errored",
+    errorStep: "insights",
+    errorCode: "upstream_failed",
+    errorMessage: "gone",
+    errorAttempts: 2,
+  });
   const last = () =>
     svc.jsm.streams
       .getMessage(svc.names.progressStream, { last_by_subj: svc.names.progress(id) })
@@ -158,18 +147,7 @@ test("a message that fails its schema is terminated, not retried", async () => {
 });
 
 test("a runner stopped mid-stage hands its message back at once, not after the ack wait", async () => {
-  const id = crypto.randomUUID();
-  const now = isoNow();
-  await svc.db.write((db) =>
-    db.insert(jobs).values({
-      id,
-      domain: "slow.test",
-      slug: "slow",
-      status: "processing",
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
+  const id = await insertTestJob(svc.db, { domain: "slow.test" });
   const attempts: number[] = [];
   let release = () => {};
   const finished = new Promise<void>((resolve) => {
